@@ -1,0 +1,35 @@
+# The two commands: `make run` serves the demo, `make test` runs every check.
+SHELL := /bin/bash
+PORT ?= 8000
+
+.PHONY: run test setup lint format bench lock messages
+
+setup:
+	@bash scripts/bootstrap.sh
+
+run: setup
+	@bash scripts/run.sh
+
+test: setup
+	@bash scripts/test.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+messages: setup
+	DEBUG=true .venv/bin/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv
+
+# Re-resolve the dependencies of pyproject.toml and write requirements.lock.
+lock:
+	rm -rf var/lock-venv && .venv/bin/python -m venv var/lock-venv
+	var/lock-venv/bin/pip install -q --no-binary pysqlite3 ".[dev]"
+	{ echo "# Exact versions installed by scripts/bootstrap.sh. Regenerate with 'make lock'."; \
+	  echo "--no-binary pysqlite3"; \
+	  var/lock-venv/bin/pip freeze --exclude-editable | grep -v -e '^pip==' -e '^agglo-citoyen'; } > requirements.lock
+	rm -rf var/lock-venv

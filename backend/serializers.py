@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.models import Direction, Membership, Organisation, OrganisationRole, User
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=["fr", "en"], required=False)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    direction_name = serializers.CharField(source="direction.name", read_only=True)
+    organisation = serializers.IntegerField(source="direction.organisation_id", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["direction", "direction_name", "organisation", "role"]
+
+
+class OrganisationRoleSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = OrganisationRole
+        fields = ["organisation", "organisation_name", "role"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True)
+    organisation_roles = OrganisationRoleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "display_name",
+            "language",
+            "date_joined",
+            "memberships",
+            "organisation_roles",
+        ]
+        read_only_fields = ["id", "email", "display_name", "date_joined"]
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128)
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(help_text=_("The refresh token to revoke."))
+
+
+class DirectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Direction
+        fields = ["id", "name", "slug", "organisation", "email", "competences"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    directions = DirectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "slug",
+            "siren",
+            "insee_code",
+            "parent",
+            "website",
+            "directions",
+        ]

@@ -1,0 +1,127 @@
+"""Writes on accounts: registration, profile, passwords, erasure, token revocation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from backend.models import User
+
+
+def _check_password(password: str, user: User, field: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
+@transaction.atomic
+def user_register(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", language: str = "fr"
+) -> User:
+    """Create an account; the password must pass every configured validator."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": [_("An account already exists with this email address.")]})
+    user = User(email=email, first_name=first_name, last_name=last_name, language=language)
+    _check_password(password, user, "password")
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"email": [_("An account already exists with this email address.")]}
+        ) from error
+    return user
+
+
+def user_update(*, user: User, **fields: str) -> User:
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(fields))
+    return user
+
+
+def tokens_revoke_all(*, user: User) -> None:
+    """Blacklist every refresh token the user still holds."""
+    for token in OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False):
+        BlacklistedToken.objects.get_or_create(token=token)
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """Close the account and remove the personal data it carries.
+
+    The row stays so that public reports and contributions keep an anonymous
+    author ("Deleted user"); the email is replaced by one that cannot be reached.
+    """
+    tokens_revoke_all(user=user)
+    user.email = f"deleted-{user.pk}@invalid.invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.memberships.all().delete()
+    user.organisation_roles.all().delete()
+
+
+def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": [_("The current password is not correct.")]})
+    _check_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    tokens_revoke_all(user=user)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Email a reset link when the address has an account; say nothing otherwise."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = {
+        "user": user,
+        "uid": uid,
+        "token": token,
+        "link": f"{settings.FRONTEND_URL}/reinitialiser-mot-de-passe?uid={uid}&token={token}",
+        "territory": settings.TERRITORY_NAME,
+    }
+    with translation.override(user.language):
+        send_mail(
+            subject=_("Reset your password"),
+            message=render_to_string("backend/password_reset.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    invalid = ValidationError({"token": [_("This reset link is invalid or has expired.")]})
+    try:
+        pk = force_str(urlsafe_base64_decode(uid))
+        user = User.objects.get(pk=int(pk), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as error:
+        raise invalid from error
+    if not default_token_generator.check_token(user, token):
+        raise invalid
+    _check_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    tokens_revoke_all(user=user)
+    return user

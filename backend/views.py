@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenBlacklistSerializer
+
+from backend import serializers, services
+from backend.models import Organisation
+
+
+class AuthThrottleMixin:
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(AuthThrottleMixin, generics.GenericAPIView):
+    """Create an account (then obtain tokens with ``/auth/token/``)."""
+
+    serializer_class = serializers.RegisterSerializer
+
+    @extend_schema(responses={201: serializers.MeSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(**serializer.validated_data)
+        return Response(serializers.MeSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
+    """Exchange an email and a password for an access and a refresh token."""
+
+
+class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new pair; the old refresh token stops working."""
+
+
+class LogoutView(generics.GenericAPIView):
+    """Revoke a refresh token."""
+
+    serializer_class = serializers.LogoutSerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request: Request) -> Response:
+        serializer = TokenBlacklistSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as error:
+            raise InvalidToken(error.args[0]) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(generics.RetrieveUpdateDestroyAPIView):
+    """The account of the person logged in; DELETE erases it."""
+
+    serializer_class = serializers.MeSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_object(self):  # noqa: ANN201
+        return self.request.user
+
+    def perform_update(self, serializer: serializers.MeSerializer) -> None:
+        services.user_update(user=self.request.user, **serializer.validated_data)
+
+    def perform_destroy(self, instance: object) -> None:
+        services.user_erase(user=self.request.user)
+
+
+class PasswordChangeView(generics.GenericAPIView):
+    """Change one's password; every other session is logged out."""
+
+    serializer_class = serializers.PasswordChangeSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_change_password(user=request.user, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(AuthThrottleMixin, generics.GenericAPIView):
+    """Send a reset link by email. The answer is the same whether the address exists or not."""
+
+    serializer_class = serializers.PasswordResetSerializer
+
+    @extend_schema(responses={202: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(**serializer.validated_data)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(AuthThrottleMixin, generics.GenericAPIView):
+    """Set a new password with the ``uid`` and ``token`` of the reset email."""
+
+    serializer_class = serializers.PasswordResetConfirmSerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Collectivités and their directions."""
+
+    queryset = Organisation.objects.prefetch_related("directions").order_by("name")
+    serializer_class = serializers.OrganisationSerializer
+    filterset_fields = ["kind"]
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

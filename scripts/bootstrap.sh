@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Install what the project needs on Debian 12 and prepare .venv.
+# Safe to run again: it only does what is missing.
+# Extra Debian packages may be passed as arguments (make test adds PostGIS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite libsqlite3-dev gettext gcc libc6-dev python3-venv)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for package in "${APT_PACKAGES[@]}" "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python_ok() {
+    "$1" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null
+}
+
+find_python() {
+    local candidate
+    for candidate in ${PYTHON:-} python3.13 python3.12 \
+        "$HOME"/.pyenv/versions/3.13*/bin/python "$HOME"/.pyenv/versions/3.12*/bin/python \
+        /usr/local/bin/python3.13 /usr/local/bin/python3.12 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 && python_ok "$candidate"; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    # Debian 12 ships Python 3.11; Django 6 needs 3.12 or newer: fetch one with uv.
+    echo "==> No Python >= 3.12 found, installing one with uv" >&2
+    python3 -m venv var/uv-venv >&2
+    var/uv-venv/bin/pip install -q uv >&2
+    var/uv-venv/bin/uv python install 3.12 >&2
+    var/uv-venv/bin/uv python find 3.12
+}
+
+mkdir -p var
+if [ ! -x .venv/bin/python ] || ! python_ok .venv/bin/python; then
+    rm -rf .venv
+    interpreter=$(find_python)
+    echo "==> Creating .venv with $interpreter"
+    "$interpreter" -m venv .venv
+fi
+
+stamp=.venv/.requirements.sha256
+wanted=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "==> Installing Python packages"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -r requirements.lock
+    echo "$wanted" > "$stamp"
+fi
+
+# Translations: compiled from the .po files kept in the repository.
+if [ -n "$(find . -path ./.venv -prune -o -name '*.po' -newer "$stamp" -print -quit 2>/dev/null)" ] \
+    || [ -z "$(find . -path ./.venv -prune -o -name '*.mo' -print -quit)" ]; then
+    DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
+    touch "$stamp"
+fi

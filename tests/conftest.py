@@ -1,0 +1,90 @@
+"""Shared fixtures: the demo territory loaded once, and the personas of the suite.
+
+Personas follow the demo accounts: ``citizen`` (the owner of what they create),
+``other_citizen`` (a stranger), agents and managers of directions, a moderator
+and an organisation admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from backend.models import User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[User | None], APIClient]:
+    """An API client authenticated as the given user (anonymous for None)."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+def _demo(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+@pytest.fixture
+def citizen(db) -> User:
+    return _demo("citoyen@demo.test")
+
+
+@pytest.fixture
+def other_citizen(db) -> User:
+    return User.objects.create_user(
+        "voisin@example.test", "Voisin-Password-2026", first_name="Jean", last_name="Voisin"
+    )
+
+
+@pytest.fixture
+def agent_voirie(db) -> User:
+    return _demo("agent.voirie@demo.test")
+
+
+@pytest.fixture
+def manager_voirie(db) -> User:
+    return _demo("manager.voirie@demo.test")
+
+
+@pytest.fixture
+def agent_eau(db) -> User:
+    return _demo("agent.eau@demo.test")
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    return _demo("moderation@demo.test")
+
+
+@pytest.fixture
+def org_admin(db) -> User:
+    return _demo("admin@demo.test")
