@@ -29,9 +29,9 @@ python_ok() {
 
 find_python() {
     local candidate
-    for candidate in ${PYTHON:-} python3.13 python3.12 \
-        "$HOME"/.pyenv/versions/3.13*/bin/python "$HOME"/.pyenv/versions/3.12*/bin/python \
-        /usr/local/bin/python3.13 /usr/local/bin/python3.12 python3; do
+    for candidate in ${PYTHON:-} python3.12 python3.13 \
+        "$HOME"/.pyenv/versions/3.12*/bin/python "$HOME"/.pyenv/versions/3.13*/bin/python \
+        /usr/local/bin/python3.12 /usr/local/bin/python3.13 python3; do
         if command -v "$candidate" >/dev/null 2>&1 && python_ok "$candidate"; then
             command -v "$candidate"
             return 0
