@@ -11,6 +11,9 @@ from backend.views import health
 api_v1 = [
     path("", include("backend.api_urls")),
     path("", include("geo.urls")),
+    path("", include("push.urls")),
+    path("", include("signalements.urls")),
+    path("", include("contributions.urls")),
 ]
 
 urlpatterns = [
