@@ -70,6 +70,11 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 
 class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(help_text=_("The refresh token to revoke."))
+    device_token = serializers.CharField(
+        required=False,
+        max_length=4096,
+        help_text=_("The FCM token of this phone: it stops receiving this account's notifications."),
+    )
 
 
 class DirectionSerializer(serializers.ModelSerializer):

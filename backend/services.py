@@ -13,8 +13,11 @@ from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
+from backend import signals
 from backend.models import User
 
 
@@ -46,6 +49,16 @@ def user_register(
     return user
 
 
+def user_logout(*, refresh: str, device_token: str = "") -> None:
+    """Revoke a refresh token; the phone that sends its FCM token stops getting this account's
+    notifications. Raises TokenError for a token that is invalid or already revoked."""
+    token = RefreshToken(refresh)
+    token.blacklist()
+    user = User.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
+    if user is not None:
+        signals.logged_out.send(sender=User, user=user, device_token=device_token)
+
+
 def user_update(*, user: User, **fields: str) -> User:
     for name, value in fields.items():
         setattr(user, name, value)
@@ -66,6 +79,7 @@ def user_erase(*, user: User) -> None:
     The row stays so that public reports and contributions keep an anonymous
     author ("Deleted user"); the email is replaced by one that cannot be reached.
     """
+    signals.user_erased.send(sender=User, user=user)
     tokens_revoke_all(user=user)
     user.email = f"deleted-{user.pk}@invalid.invalid"
     user.first_name = ""

@@ -63,6 +63,14 @@ THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="20/min")
 ACCESS_TOKEN_MINUTES = env.int("ACCESS_TOKEN_MINUTES", default=15)
 REFRESH_TOKEN_DAYS = env.int("REFRESH_TOKEN_DAYS", default=30)
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Signalements: where unroutable reports go, and whether (and where) photo originals are kept.
+SIGNALEMENT_TRIAGE_DIRECTION = env.str(
+    "SIGNALEMENT_TRIAGE_DIRECTION", default="nm-developpement-durable"
+)
+SIGNALEMENT_KEEP_ORIGINALS = env.bool("SIGNALEMENT_KEEP_ORIGINALS", default=True)
+SIGNALEMENT_PRIVATE_MEDIA_ROOT = Path(
+    env.str("SIGNALEMENT_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+)
 
 _INSECURE_KEYS = {"", "change-me", "changeme", "secret"}
 if not DEBUG:
@@ -239,3 +247,12 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Push notifications (push/fcm.py): "console" logs, "fcm" sends through firebase-admin.
+PUSH_BACKEND = env.str("PUSH_BACKEND", default="console")
+FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
+FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="")
+PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=6)
+PUSH_RETRY_BASE_SECONDS = env.int("PUSH_RETRY_BASE_SECONDS", default=30)
+PUSH_CLAIM_LEASE_SECONDS = env.int("PUSH_CLAIM_LEASE_SECONDS", default=300)

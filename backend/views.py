@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.serializers import TokenBlacklistSerializer
 
 from backend import serializers, services
 from backend.models import Organisation
@@ -48,9 +47,10 @@ class LogoutView(generics.GenericAPIView):
 
     @extend_schema(responses={204: None})
     def post(self, request: Request) -> Response:
-        serializer = TokenBlacklistSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         try:
-            serializer.is_valid(raise_exception=True)
+            services.user_logout(**serializer.validated_data)
         except TokenError as error:
             raise InvalidToken(error.args[0]) from error
         return Response(status=status.HTTP_204_NO_CONTENT)

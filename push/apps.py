@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PushConfig(AppConfig):
     name = "push"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from backend import signals
+        from push import receivers
+
+        signals.logged_out.connect(receivers.on_logged_out, dispatch_uid="push-logout")
+        signals.user_erased.connect(receivers.on_user_erased, dispatch_uid="push-erase")

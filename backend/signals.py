@@ -1,0 +1,10 @@
+"""Events of the platform core that apps above it react to (imports only go downwards)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent with ``user`` and ``device_token`` (possibly empty) when someone logs out.
+logged_out = Signal()
+# Sent with ``user`` when an account is erased, before its personal data is removed.
+user_erased = Signal()

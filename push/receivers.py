@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from backend.models import User
+from push import services
+
+
+def on_logged_out(sender: object, user: User, device_token: str = "", **kwargs: Any) -> None:
+    if device_token:
+        services.device_detach(token=device_token, user=user)
+
+
+def on_user_erased(sender: object, user: User, **kwargs: Any) -> None:
+    services.devices_forget_all(user=user)
