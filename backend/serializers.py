@@ -73,7 +73,9 @@ class LogoutSerializer(serializers.Serializer):
     device_token = serializers.CharField(
         required=False,
         max_length=4096,
-        help_text=_("The FCM token of this phone: it stops receiving this account's notifications."),
+        help_text=_(
+            "The FCM token of this phone: it stops receiving this account's notifications."
+        ),
     )
 
 

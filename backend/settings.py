@@ -219,6 +219,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "SignalementStatusEnum": "signalements.models.Status",
+        "PhotoStatusEnum": "signalements.models.Photo.Status",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -253,6 +257,8 @@ PUSH_BACKEND = env.str("PUSH_BACKEND", default="console")
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
 FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="")
+# Back-off factor (seconds) of firebase-admin's own quick retries of 500/503 answers.
+FCM_RETRY_BACKOFF = env.float("FCM_RETRY_BACKOFF", default=0.5)
 PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=6)
 PUSH_RETRY_BASE_SECONDS = env.int("PUSH_RETRY_BASE_SECONDS", default=30)
 PUSH_CLAIM_LEASE_SECONDS = env.int("PUSH_CLAIM_LEASE_SECONDS", default=300)

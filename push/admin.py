@@ -44,7 +44,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         for delivery in queryset:
             services.delivery_resend(delivery=delivery)
-        messages.success(request, _("%(count)d delivery(ies) queued again.") % {"count": len(queryset)})
+        messages.success(
+            request, _("%(count)d delivery(ies) queued again.") % {"count": len(queryset)}
+        )
 
 
 class BroadcastSendInline(admin.TabularInline):

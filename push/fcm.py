@@ -66,10 +66,15 @@ class _StaticCredential(credentials.Base):
 
 
 def _app() -> firebase_admin.App:
-    config = (settings.FCM_CREDENTIALS_FILE, settings.FCM_PROJECT_ID, settings.FCM_ENDPOINT)
+    config = (
+        settings.FCM_CREDENTIALS_FILE,
+        settings.FCM_PROJECT_ID,
+        settings.FCM_ENDPOINT,
+        settings.FCM_RETRY_BACKOFF,
+    )
     with _lock:
         if config not in _apps:
-            _apps[config] = _initialise(*config)
+            _apps[config] = _initialise(*config[:3])
         return _apps[config]
 
 
@@ -99,13 +104,15 @@ def _own_the_retry_after(app: firebase_admin.App) -> None:
         read=1,
         status=4,
         status_forcelist=[500, 503],
-        backoff_factor=0.5,
+        backoff_factor=settings.FCM_RETRY_BACKOFF,
         raise_on_status=False,
         allowed_methods=None,
         respect_retry_after_header=False,
     )
     for prefix in list(session.adapters):
-        session.mount(prefix, HTTPAdapter(pool_connections=100, pool_maxsize=100, max_retries=retry))
+        session.mount(
+            prefix, HTTPAdapter(pool_connections=100, pool_maxsize=100, max_retries=retry)
+        )
 
 
 def point_at(app: firebase_admin.App, endpoint: str) -> None:

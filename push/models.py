@@ -159,13 +159,18 @@ class AudienceProfile(models.Model):
 class ProfileTheme(models.Model):
     """Themes of a profile, as rows so that audiences can be matched in SQL."""
 
-    profile = models.ForeignKey(AudienceProfile, on_delete=models.CASCADE, related_name="theme_rows")
+    profile = models.ForeignKey(
+        AudienceProfile, on_delete=models.CASCADE, related_name="theme_rows"
+    )
     theme = models.CharField(max_length=100)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["profile", "theme"], name="unique_profile_theme")
         ]
+
+    def __str__(self) -> str:
+        return self.theme
 
 
 class Notification(models.Model):
@@ -194,9 +199,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="inbox_order"),
-            models.Index(
-                fields=["user"], condition=Q(read_at__isnull=True), name="inbox_unread"
-            ),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="inbox_unread"),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +324,9 @@ class BroadcastSend(OutboxRow):
             models.UniqueConstraint(fields=["broadcast", "topic"], name="one_send_per_topic")
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="broadcast_send_due")]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} → {self.topic} ({self.status})"
 
 
 class OutgoingEmail(OutboxRow):

@@ -34,8 +34,8 @@ from push.models import (
     Device,
     Kind,
     Notification,
-    OutgoingEmail,
     OutboxRow,
+    OutgoingEmail,
     Preferences,
     ProfileTheme,
     Status,
@@ -169,9 +169,9 @@ def profile_topic(*, preferences: Preferences, language: str) -> str:
     themes = sorted(preferences.themes)
     if not communes and not themes:
         return ""
-    digest = hashlib.sha256(
-        json.dumps([communes, themes, language]).encode("utf-8")
-    ).hexdigest()[:32]
+    digest = hashlib.sha256(json.dumps([communes, themes, language]).encode("utf-8")).hexdigest()[
+        :32
+    ]
     profile, created = AudienceProfile.objects.get_or_create(
         key=digest, defaults={"topic": f"p-{digest}", "language": language}
     )
@@ -186,9 +186,7 @@ def profile_topic(*, preferences: Preferences, language: str) -> str:
 def device_refresh_topic(*, device: Device) -> None:
     wanted = ""
     if device.is_active:
-        wanted = profile_topic(
-            preferences=effective_preferences(device), language=device.language
-        )
+        wanted = profile_topic(preferences=effective_preferences(device), language=device.language)
     if wanted != device.wanted_topic or wanted != device.topic:
         Device.objects.filter(pk=device.pk).update(wanted_topic=wanted)
         device.wanted_topic = wanted
@@ -228,9 +226,7 @@ def topics_sync(*, limit: int = 1000) -> int:
         for device in devices:
             outcome = outcomes[device.token]
             if outcome.kind == "sent":
-                moved += Device.objects.filter(pk=device.pk, wanted_topic=topic).update(
-                    topic=topic
-                )
+                moved += Device.objects.filter(pk=device.pk, wanted_topic=topic).update(topic=topic)
             elif outcome.kind == "dead":
                 device_deactivate(device_id=device.pk, reason=outcome.reason)
                 moved += 1
@@ -274,9 +270,7 @@ def notify(
             for user in recipients.values()
         ]
     )
-    preferences = {
-        p.user_id: p for p in Preferences.objects.filter(user_id__in=recipients.keys())
-    }
+    preferences = {p.user_id: p for p in Preferences.objects.filter(user_id__in=recipients.keys())}
     devices: dict[int, list[Device]] = defaultdict(list)
     for device in Device.objects.active().filter(user_id__in=recipients.keys()):
         devices[device.user_id].append(device)
@@ -524,9 +518,7 @@ def deliver_due(*, batch_size: int = 100) -> int:
         claim, ids = _claim(model, batch_size)
         rows = model.objects.filter(pk__in=ids).select_related(*related).order_by("pk")
         for row in rows:
-            if not model.objects.filter(pk=row.pk, claimed_by=claim).update(
-                status=Status.SENDING
-            ):
+            if not model.objects.filter(pk=row.pk, claimed_by=claim).update(status=Status.SENDING):
                 continue
             try:
                 outcome = send(row)

@@ -62,9 +62,7 @@ def _preferences_response(request: Request, preferences: object) -> Response:
         preferences, data=request.data, partial=request.method == "PATCH"
     )
     serializer.is_valid(raise_exception=True)
-    preferences = services.preferences_update(
-        preferences=preferences, **serializer.validated_data
-    )
+    preferences = services.preferences_update(preferences=preferences, **serializer.validated_data)
     return Response(PreferencesSerializer(preferences).data)
 
 

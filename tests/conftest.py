@@ -32,6 +32,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def committed_db(transactional_db):
+    """Committed data, visible to worker processes the test starts.
+
+    pytest-django runs these tests last and empties the tables after each one,
+    so the demo data is loaded again first.
+    """
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
 def api() -> APIClient:
     return APIClient()
 

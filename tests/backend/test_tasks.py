@@ -2,21 +2,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from backend.tasks import flush_expired_tokens
 from tests.helpers import manage
-
-
-@pytest.fixture
-def committed_db(transactional_db):
-    yield
-    # Transactional tests empty the tables afterwards: put the demo data back.
-    call_command("load_demo", verbosity=0)
 
 
 def test_a_real_worker_runs_a_task_enqueued_in_the_database(committed_db, citizen):

@@ -13,5 +13,6 @@ def fake_fcm(settings):
     settings.FCM_PROJECT_ID = "agglo-test"
     settings.FCM_ENDPOINT = fake.url
     settings.PUSH_RETRY_BASE_SECONDS = 30
+    settings.FCM_RETRY_BACKOFF = 0.01
     yield fake
     fake.stop()

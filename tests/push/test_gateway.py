@@ -68,8 +68,19 @@ def test_an_invalid_token_is_dead(fake_fcm):
 
 
 def test_another_bad_request_is_a_failure_not_a_dead_token(fake_fcm):
-    fake_fcm.answer("tok-1", Reply(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT",
-                                                   "message": "Invalid JSON payload"}}))
+    fake_fcm.answer(
+        "tok-1",
+        Reply(
+            400,
+            {
+                "error": {
+                    "code": 400,
+                    "status": "INVALID_ARGUMENT",
+                    "message": "Invalid JSON payload",
+                }
+            },
+        ),
+    )
     assert fcm.send(payload()).kind == "failed"
 
 
