@@ -20,6 +20,7 @@ urlpatterns = [
         name="auth-password-reset-confirm",
     ),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/export/", views.MyDataExportView.as_view(), name="me-export"),
     path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
     *router.urls,
 ]

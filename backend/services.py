@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -47,6 +51,35 @@ def user_register(
             {"email": [_("An account already exists with this email address.")]}
         ) from error
     return user
+
+
+def _lockout_keys(email: str) -> tuple[str, str]:
+    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+    return f"login-failures:{digest}", f"login-locked:{digest}"
+
+
+def login_lockout_remaining(*, email: str) -> int:
+    """Seconds before this email may try to log in again (0 when it may)."""
+    _, locked_key = _lockout_keys(email)
+    until = cache.get(locked_key)
+    return max(0, int(until - time.time())) if until else 0
+
+
+def login_failed(*, email: str) -> None:
+    """Count a failed login; too many in a row lock the email out for a while."""
+    failures_key, locked_key = _lockout_keys(email)
+    cache.add(failures_key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    if cache.incr(failures_key) >= settings.LOGIN_LOCKOUT_ATTEMPTS:
+        cache.set(
+            locked_key,
+            time.time() + settings.LOGIN_LOCKOUT_SECONDS,
+            timeout=settings.LOGIN_LOCKOUT_SECONDS,
+        )
+        cache.delete(failures_key)
+
+
+def login_succeeded(*, email: str) -> None:
+    cache.delete(_lockout_keys(email)[0])
 
 
 def user_logout(*, refresh: str, device_token: str = "") -> None:

@@ -60,6 +60,10 @@ SECURE_SSL = env.bool("SECURE_SSL", default=False)
 THROTTLE_ANON = env.str("THROTTLE_ANON", default="300/min")
 THROTTLE_USER = env.str("THROTTLE_USER", default="600/min")
 THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="20/min")
+LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# Largest request body accepted (5 photos of 20 MB and the form around them).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=110 * 1024 * 1024)
 ACCESS_TOKEN_MINUTES = env.int("ACCESS_TOKEN_MINUTES", default=15)
 REFRESH_TOKEN_DAYS = env.int("REFRESH_TOKEN_DAYS", default=30)
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -77,10 +81,11 @@ if not DEBUG:
     if (
         SECRET_KEY in _INSECURE_KEYS
         or SECRET_KEY.startswith("django-insecure")
-        or len(SECRET_KEY) < 32
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
     ):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off."
+            "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
         )
     if "*" in ALLOWED_HOSTS or any(host.strip() == "" for host in ALLOWED_HOSTS):
         raise ImproperlyConfigured("ALLOWED_HOSTS may not contain a wildcard when DEBUG is off.")
@@ -121,6 +126,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -235,6 +241,7 @@ if SECURE_SSL:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

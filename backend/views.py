@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
 from rest_framework import generics, permissions, status, viewsets
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from backend import serializers, services
+from backend import privacy, serializers, services
 from backend.models import Organisation
 
 
@@ -33,7 +36,25 @@ class RegisterView(AuthThrottleMixin, generics.GenericAPIView):
 
 
 class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
-    """Exchange an email and a password for an access and a refresh token."""
+    """Exchange an email and a password for an access and a refresh token.
+
+    After repeated failures for one email, logging in with it is refused for a while.
+    """
+
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        email = str(request.data.get("email", ""))
+        if wait := services.login_lockout_remaining(email=email):
+            raise Throttled(
+                wait=wait,
+                detail=_("Too many failed attempts with this email address. Try again later."),
+            )
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            services.login_failed(email=email)
+            raise
+        services.login_succeeded(email=email)
+        return response
 
 
 class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
@@ -70,6 +91,18 @@ class MeView(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance: object) -> None:
         services.user_erase(user=self.request.user)
+
+
+class MyDataExportView(generics.GenericAPIView):
+    """Everything held about the person logged in, as one JSON archive."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        response = Response(privacy.user_data_export(user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+        return response
 
 
 class PasswordChangeView(generics.GenericAPIView):

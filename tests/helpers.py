@@ -12,7 +12,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_database_url() -> str:
+def child_database_url() -> str:
     """DATABASE_URL of the database the tests run on (the test database, not the main one)."""
     settings = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -25,7 +25,7 @@ def test_database_url() -> str:
 
 def manage(*args: str, timeout: float = 120, env: dict[str, str] | None = None):
     """Run ``manage.py`` in a child process on the test database."""
-    child_env = {**os.environ, "DATABASE_URL": test_database_url(), **(env or {})}
+    child_env = {**os.environ, "DATABASE_URL": child_database_url(), **(env or {})}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT,

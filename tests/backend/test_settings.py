@@ -6,7 +6,7 @@ import sys
 
 from tests.helpers import ROOT
 
-GOOD_KEY = "k" * 50
+GOOD_KEY = "q8Zr-4vN_pL2+wX7!cT9@mB3#kJ6$hF1%sD5^gA0&yE2*uR8Wq"
 
 
 def start(**env: str) -> subprocess.CompletedProcess:
@@ -36,6 +36,11 @@ def test_production_refuses_the_development_key():
     result = start(DEBUG="false", SECRET_KEY="django-insecure-development-only")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_short_or_repetitive_key():
+    assert start(DEBUG="false", SECRET_KEY="k" * 60).returncode != 0
+    assert start(DEBUG="false", SECRET_KEY=GOOD_KEY[:40]).returncode != 0
 
 
 def test_production_refuses_wildcard_hosts():

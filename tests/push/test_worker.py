@@ -9,7 +9,7 @@ import time
 from push import services
 from push.models import Delivery, Kind, Status
 from tests.fake_fcm import FakeFCM
-from tests.helpers import ROOT, test_database_url
+from tests.helpers import ROOT, child_database_url
 
 
 def queue(users, count: int) -> None:
@@ -22,7 +22,7 @@ def queue(users, count: int) -> None:
 def worker(fake: FakeFCM, *args: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": child_database_url(),
         "PUSH_BACKEND": "fcm",
         "FCM_ENDPOINT": fake.url,
         "FCM_PROJECT_ID": "agglo-test",

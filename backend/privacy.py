@@ -1,0 +1,52 @@
+"""Everything held about a person, gathered from every app (right of access, RGPD art. 15).
+
+Each app that holds personal data has a ``privacy`` module with
+``export(user) -> dict``; its part of the archive is filed under the app's label.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from backend.models import User
+
+
+def export(user: User) -> dict[str, Any]:
+    return {
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "memberships": [
+            {
+                "direction": m.direction.name,
+                "organisation": m.direction.organisation.name,
+                "role": m.role,
+            }
+            for m in user.memberships.select_related("direction__organisation")
+        ],
+        "organisation_roles": [
+            {"organisation": r.organisation.name, "role": r.role}
+            for r in user.organisation_roles.select_related("organisation")
+        ],
+    }
+
+
+def user_data_export(*, user: User) -> dict[str, Any]:
+    """The whole archive: one section per app holding data about the user."""
+    archive: dict[str, Any] = {"generated_at": timezone.now().isoformat()}
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.privacy"
+        if find_spec(module_name) is not None:
+            archive[config.label] = import_module(module_name).export(user)
+    return archive
