@@ -6,9 +6,9 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction

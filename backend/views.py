@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from django.utils.translation import gettext as _
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
