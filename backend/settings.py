@@ -60,6 +60,7 @@ SECURE_SSL = env.bool("SECURE_SSL", default=False)
 THROTTLE_ANON = env.str("THROTTLE_ANON", default="300/min")
 THROTTLE_USER = env.str("THROTTLE_USER", default="600/min")
 THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="20/min")
+THROTTLE_CONTACT = env.str("THROTTLE_CONTACT", default="5/hour")
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 # Largest request body accepted (5 photos of 20 MB and the form around them).
@@ -75,6 +76,10 @@ SIGNALEMENT_KEEP_ORIGINALS = env.bool("SIGNALEMENT_KEEP_ORIGINALS", default=True
 SIGNALEMENT_PRIVATE_MEDIA_ROOT = Path(
     env.str("SIGNALEMENT_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 )
+# Consultations: the organisation that receives contact messages about no consultation, and how
+# long the import of another platform's feed waits for an answer (seconds).
+CONTACT_DEFAULT_ORGANISATION = env.str("CONTACT_DEFAULT_ORGANISATION", default="nimes-metropole")
+CONSULTATION_IMPORT_TIMEOUT = env.int("CONSULTATION_IMPORT_TIMEOUT", default=20)
 
 _INSECURE_KEYS = {"", "change-me", "changeme", "secret"}
 if not DEBUG:
@@ -199,6 +204,7 @@ REST_FRAMEWORK = {
         "anon": THROTTLE_ANON,
         "user": THROTTLE_USER,
         "auth": THROTTLE_AUTH,
+        "contact": THROTTLE_CONTACT,
     },
     "EXCEPTION_HANDLER": "backend.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -228,6 +234,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SignalementStatusEnum": "signalements.models.Status",
         "PhotoStatusEnum": "signalements.models.Photo.Status",
+        "OrganisationKindEnum": "backend.models.Organisation.Kind",
+        "ConsultationKindEnum": "contributions.models.Consultation.Kind",
+        "ConsultationStatusEnum": "contributions.models.Status",
+        "ActorKindEnum": "contributions.models.Actor.Kind",
+        "ContactMessageKindEnum": "contributions.models.ContactMessage.Kind",
+        "ContactMessageStatusEnum": "contributions.models.ContactMessage.Status",
+        "MeetingRegistrationStatusEnum": "contributions.models.MeetingRegistration.Status",
     },
 }
 

@@ -1,3 +1,16 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from signalements import views
+
+router = SimpleRouter()
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("signalements", views.SignalementViewSet, basename="signalement")
+
+urlpatterns = [
+    path("me/signalements/", views.MySignalementsView.as_view(), name="me-signalements"),
+    *router.urls,
+]

@@ -1,0 +1,76 @@
+"""Query filters of the public list of reports."""
+
+from __future__ import annotations
+
+import math
+
+import django_filters
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from signalements.models import Signalement, SignalementQuerySet, Status
+
+MAX_RADIUS_M = 50_000
+
+
+class SignalementFilter(django_filters.FilterSet):
+    category = django_filters.NumberFilter(field_name="category_id", label=gettext_lazy("category"))
+    theme = django_filters.CharFilter(method="filter_theme", label=gettext_lazy("theme"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=gettext_lazy("status")
+    )
+    commune = django_filters.CharFilter(
+        field_name="commune__insee_code", label=gettext_lazy("commune (INSEE code)")
+    )
+    created_since = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label=gettext_lazy("created since")
+    )
+    latitude = django_filters.NumberFilter(method="filter_noop", label=gettext_lazy("latitude"))
+    longitude = django_filters.NumberFilter(method="filter_noop", label=gettext_lazy("longitude"))
+    radius = django_filters.NumberFilter(
+        method="filter_noop", label=gettext_lazy("radius in metres around the point")
+    )
+
+    class Meta:
+        model = Signalement
+        fields: list[str] = []
+
+    def filter_noop(self, queryset: SignalementQuerySet, name: str, value: object):  # noqa: ANN201
+        return queryset
+
+    def filter_theme(self, queryset: SignalementQuerySet, name: str, value: str):  # noqa: ANN201
+        if value.isdigit():
+            return queryset.filter(category__theme_id=int(value))
+        return queryset.filter(category__theme__slug=value)
+
+    def filter_queryset(self, queryset: SignalementQuerySet):  # noqa: ANN201
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        latitude, longitude, radius = (
+            data.get("latitude"),
+            data.get("longitude"),
+            data.get("radius"),
+        )
+        given = [value is not None for value in (latitude, longitude, radius)]
+        if not any(given):
+            return queryset
+        if not all(given):
+            raise ValidationError({"radius": [_("Give latitude, longitude and radius together.")]})
+        latitude, longitude, radius = float(latitude), float(longitude), float(radius)
+        if not (math.isfinite(latitude) and -90 <= latitude <= 90):
+            raise ValidationError({"latitude": [_("A valid latitude is required.")]})
+        if not (math.isfinite(longitude) and -180 <= longitude <= 180):
+            raise ValidationError({"longitude": [_("A valid longitude is required.")]})
+        if not (math.isfinite(radius) and 0 < radius <= MAX_RADIUS_M):
+            raise ValidationError(
+                {
+                    "radius": [
+                        _("The radius must be between 0 and %(max)s m.") % {"max": MAX_RADIUS_M}
+                    ]
+                }
+            )
+        point = Point(longitude, latitude, srid=4326)
+        return queryset.filter(location__distance_lte=(point, D(m=radius)))

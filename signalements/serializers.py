@@ -1,0 +1,344 @@
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from signalements.models import (
+    Category,
+    Photo,
+    Question,
+    Signalement,
+    SignalementEvent,
+    Theme,
+)
+from signalements.services import MAX_DESCRIPTION, MAX_PHOTOS
+
+# Catalogue ----------------------------------------------------------------------------------
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "icon",
+            "position",
+            "is_active",
+            "updated_at",
+        ]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = [
+            "code",
+            "variable",
+            "datatype",
+            "required",
+            "datatype_description",
+            "order",
+            "description",
+            "values",
+        ]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    default_direction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "icon",
+            "theme",
+            "competence",
+            "default_direction",
+            "is_public",
+            "photo_required",
+            "duplicate_radius_m",
+            "hours_to_acknowledge",
+            "days_to_resolve",
+            "questions",
+            "position",
+            "is_active",
+            "updated_at",
+        ]
+
+
+class UpdatedSinceSerializer(serializers.Serializer):
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text=gettext_lazy(
+            "Only what changed since then, inactive entries included so a cache can drop them."
+        ),
+    )
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    large_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = ["id", "position", "status", "large_url", "thumbnail_url", "width", "height"]
+
+    def _url(self, field: Any) -> str | None:
+        if not field:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(field.url) if request else field.url
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_large_url(self, photo: Photo) -> str | None:
+        return self._url(photo.large) if photo.status == Photo.Status.READY else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, photo: Photo) -> str | None:
+        return self._url(photo.thumbnail) if photo.status == Photo.Status.READY else None
+
+
+class BriefCategorySerializer(serializers.ModelSerializer):
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "theme", "icon"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SignalementEvent
+        fields = ["id", "kind", "status", "message", "created_at"]
+
+
+SIGNALEMENT_FIELDS = [
+    "id",
+    "category",
+    "description",
+    "status",
+    "status_label",
+    "latitude",
+    "longitude",
+    "address",
+    "commune",
+    "direction",
+    "reporter_name",
+    "supporters_count",
+    "photos",
+    "created_at",
+    "updated_at",
+]
+
+
+class SignalementMixin(serializers.Serializer):
+    """Fields shared by the JSON and GeoJSON forms; never an email or a phone number."""
+
+    category = BriefCategorySerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    commune = serializers.SerializerMethodField()
+    direction = serializers.SerializerMethodField()
+    reporter_name = serializers.SerializerMethodField()
+    supporters_count = serializers.SerializerMethodField()
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"insee_code": {"type": "string"}, "name": {}}}
+    )
+    def get_commune(self, signalement: Signalement) -> dict[str, str]:
+        return {"insee_code": signalement.commune.insee_code, "name": signalement.commune.name}
+
+    @extend_schema_field({"type": "object", "nullable": True})
+    def get_direction(self, signalement: Signalement) -> dict[str, str] | None:
+        direction = signalement.direction
+        return {"slug": direction.slug, "name": direction.name} if direction else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_reporter_name(self, signalement: Signalement) -> str | None:
+        if signalement.anonymous or signalement.reporter is None:
+            return None
+        return signalement.reporter.display_name
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_supporters_count(self, signalement: Signalement) -> int:
+        count = getattr(signalement, "supporters_count", None)
+        return count if count is not None else signalement.follows.count()
+
+
+class SignalementSerializer(SignalementMixin, serializers.ModelSerializer):
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signalement
+        fields = SIGNALEMENT_FIELDS
+
+    @extend_schema_field(OpenApiTypes.FLOAT)
+    def get_latitude(self, signalement: Signalement) -> float:
+        return signalement.location.y
+
+    @extend_schema_field(OpenApiTypes.FLOAT)
+    def get_longitude(self, signalement: Signalement) -> float:
+        return signalement.location.x
+
+
+class SignalementGeoSerializer(SignalementMixin, GeoFeatureModelSerializer):
+    """A report as an RFC 7946 Feature."""
+
+    class Meta:
+        model = Signalement
+        geo_field = "location"
+        fields = [name for name in SIGNALEMENT_FIELDS if name not in ("latitude", "longitude")]
+
+
+class NearbySerializer(SignalementSerializer):
+    distance_m = serializers.SerializerMethodField()
+
+    class Meta(SignalementSerializer.Meta):
+        fields = [*SIGNALEMENT_FIELDS, "distance_m"]
+
+    @extend_schema_field(OpenApiTypes.FLOAT)
+    def get_distance_m(self, signalement: Signalement) -> float | None:
+        distance = getattr(signalement, "distance", None)
+        return round(distance.m, 1) if distance is not None else None
+
+
+class StaffSignalementSerializer(SignalementSerializer):
+    """What staff see on top: how the report was routed, and the answers."""
+
+    routing = serializers.SerializerMethodField()
+
+    class Meta(SignalementSerializer.Meta):
+        fields = [*SIGNALEMENT_FIELDS, "answers", "routing"]
+
+    @extend_schema_field({"type": "object"})
+    def get_routing(self, signalement: Signalement) -> dict[str, Any]:
+        return {
+            "reason": signalement.routing_reason,
+            "explanation": signalement.routing_explanation,
+            "rule": signalement.routing_rule_id,
+        }
+
+
+class MySignalementSerializer(SignalementSerializer):
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(SignalementSerializer.Meta):
+        fields = [*SIGNALEMENT_FIELDS, "anonymous", "is_public", "answers", "timeline"]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
+        events = getattr(signalement, "public_events", None)
+        if events is None:
+            events = signalement.events.public()
+        return EventSerializer(events, many=True).data
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+class AnswersField(serializers.JSONField):
+    """A JSON object; in a multipart form, the same object as a JSON string."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            try:
+                data = json.loads(data) if data.strip() else {}
+            except ValueError:
+                raise serializers.ValidationError(_("A JSON object is expected.")) from None
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(_("A JSON object is expected."))
+        return data
+
+
+class SignalementCreateSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True).prefetch_related("questions"),
+        error_messages={
+            "does_not_exist": gettext_lazy("Unknown or inactive category."),
+            "incorrect_type": gettext_lazy("Unknown or inactive category."),
+        },
+    )
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION, allow_blank=True, required=False, default=""
+    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    accuracy_m = serializers.FloatField(min_value=0, max_value=100_000, required=False)
+    address = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    anonymous = serializers.BooleanField(required=False, default=False)
+    answers = AnswersField(
+        required=False,
+        default=dict,
+        help_text=gettext_lazy(
+            'Answers to the category\'s questions by code, e.g. {"depth": "10"}; '
+            "in a multipart form, the same object as a JSON string."
+        ),
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        default=list,
+        max_length=MAX_PHOTOS,
+        error_messages={
+            "max_length": gettext_lazy("At most {max_length} photos per report."),
+        },
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_latitude, has_longitude = "latitude" in attrs, "longitude" in attrs
+        if has_latitude != has_longitude:
+            missing = "longitude" if has_latitude else "latitude"
+            raise serializers.ValidationError({missing: [_("This field is required.")]})
+        for name in ("latitude", "longitude", "accuracy_m"):
+            if name in attrs and not math.isfinite(attrs[name]):
+                raise serializers.ValidationError({name: [_("A valid number is required.")]})
+        return attrs
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        allow_empty=False,
+        max_length=MAX_PHOTOS,
+        error_messages={
+            "max_length": gettext_lazy("At most {max_length} photos per report."),
+        },
+    )
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True),
+        error_messages={
+            "does_not_exist": gettext_lazy("Unknown or inactive category."),
+            "incorrect_type": gettext_lazy("Unknown or inactive category."),
+        },
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("latitude", "longitude"):
+            if not math.isfinite(attrs[name]):
+                raise serializers.ValidationError({name: [_("A valid number is required.")]})
+        return attrs

@@ -1,0 +1,14 @@
+"""Background work of the signalements app: thin wrappers around services."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from signalements import services
+
+
+@task()
+def process_photo(*, photo_id: int) -> str:
+    """Make a photo's public derivatives; return its status."""
+    photo = services.photo_process(photo_id=photo_id)
+    return photo.status if photo is not None else "missing"

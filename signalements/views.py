@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework_gis.filters import InBBoxFilter
+
+from backend.models import Membership
+from backend.pagination import CursorPagination
+from backend.renderers import GeoJSONRenderer
+from signalements import selectors, serializers, services
+from signalements.filters import SignalementFilter
+from signalements.models import Category, Signalement, Theme
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="A retry with the same key gets the first answer back; never a second report.",
+)
+
+
+class SignalementPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+    def get_paginated_response(self, data: Any) -> Response:
+        if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+            # RFC 7946 allows foreign members: the page links sit beside the features.
+            return Response(
+                {
+                    "type": "FeatureCollection",
+                    "next": self.get_next_link(),
+                    "previous": self.get_previous_link(),
+                    "features": data["features"],
+                }
+            )
+        return super().get_paginated_response(data)
+
+
+class UpdatedSinceMixin:
+    """Active entries, or with ``updated_since`` everything changed since (to refresh a cache)."""
+
+    def get_queryset(self):  # noqa: ANN201
+        query = serializers.UpdatedSinceSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        since = query.validated_data.get("updated_since")
+        queryset = self.base_queryset()
+        if since is None:
+            return queryset.filter(is_active=True)
+        return queryset.filter(updated_at__gt=since)
+
+
+@extend_schema(parameters=[serializers.UpdatedSinceSerializer])
+class ThemeViewSet(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
+    """Themes that group the categories."""
+
+    serializer_class = serializers.ThemeSerializer
+    pagination_class = None
+
+    def base_queryset(self):  # noqa: ANN201
+        return Theme.objects.all()
+
+
+@extend_schema(parameters=[serializers.UpdatedSinceSerializer])
+class CategoryViewSet(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
+    """Categories of reports with their questions, for the app to cache."""
+
+    serializer_class = serializers.CategorySerializer
+    pagination_class = None
+
+    def base_queryset(self):  # noqa: ANN201
+        return Category.objects.select_related("theme", "default_direction").prefetch_related(
+            "questions"
+        )
+
+
+class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public reports (JSON or GeoJSON), filing a report, photos, support."""
+
+    renderer_classes = [JSONRenderer, GeoJSONRenderer]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = SignalementPagination
+    filter_backends = [InBBoxFilter, *viewsets.ReadOnlyModelViewSet.filter_backends]
+    filterset_class = SignalementFilter
+    bbox_filter_field = "location"
+    bbox_filter_include_overlapping = True
+
+    def get_permissions(self):  # noqa: ANN201
+        if self.action in ("list", "retrieve", "nearby"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):  # noqa: ANN201
+        if self.action == "list":
+            return selectors.signalement_list_public()
+        return selectors.signalement_visible(user=self.request.user)
+
+    def _wants_geojson(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == "geojson"
+
+    def _is_staff_for(self, signalement: Signalement) -> bool:
+        user = self.request.user
+        if not user.is_authenticated:
+            return False
+        return (
+            user.is_staff
+            or Membership.objects.filter(user=user, direction_id=signalement.direction_id).exists()
+        )
+
+    def get_serializer_class(self):  # noqa: ANN201
+        if self._wants_geojson():
+            return serializers.SignalementGeoSerializer
+        return serializers.SignalementSerializer
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        signalement = self.get_object()
+        if not self._wants_geojson() and self._is_staff_for(signalement):
+            serializer = serializers.StaffSignalementSerializer(
+                signalement, context=self.get_serializer_context()
+            )
+        else:
+            serializer = self.get_serializer(signalement)
+        return Response(serializer.data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": serializers.SignalementCreateSerializer,
+            "application/json": serializers.SignalementCreateSerializer,
+        },
+        responses={201: serializers.SignalementSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def create(self, request: Request) -> Response:
+        """File a report (JWT required); multipart with ``photos``, or JSON then photos."""
+
+        def produce() -> tuple[int, Any]:
+            data = serializers.SignalementCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            created = services.signalement_create(reporter=request.user, **data.validated_data)
+            signalement = selectors.signalement_visible(user=request.user).get(pk=created.pk)
+            body = serializers.SignalementSerializer(
+                signalement, context=self.get_serializer_context()
+            ).data
+            return status.HTTP_201_CREATED, body
+
+        code, body = services.idempotent_call(
+            user=request.user,
+            key=request.headers.get("Idempotency-Key", "").strip(),
+            scope="signalement_create",
+            produce=produce,
+        )
+        return Response(body, status=code)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.PhotoUploadSerializer},
+        responses={201: serializers.PhotoSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer])
+    def photos(self, request: Request, pk: str | None = None) -> Response:
+        """Add photos to one's report after filing it."""
+        signalement = self.get_object()
+        data = serializers.PhotoUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photos = services.signalement_photos_add(
+            signalement=signalement, user=request.user, photos=data.validated_data["photos"]
+        )
+        body = serializers.PhotoSerializer(
+            photos, many=True, context=self.get_serializer_context()
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[serializers.NearbyQuerySerializer],
+        responses={200: serializers.NearbySerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer], filter_backends=[])
+    def nearby(self, request: Request) -> Response:
+        """Open reports of the category close to a point: maybe the problem is already known."""
+        query = serializers.NearbyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = selectors.signalement_nearby(**query.validated_data)[:20]
+        body = serializers.NearbySerializer(
+            found, many=True, context=self.get_serializer_context()
+        ).data
+        return Response(body)
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post", "delete"], renderer_classes=[JSONRenderer])
+    def follow(self, request: Request, pk: str | None = None) -> Response:
+        """Support a report ("moi aussi") or stop supporting it."""
+        signalement = get_object_or_404(Signalement.objects.visible_to(request.user), pk=pk)
+        created = False
+        if request.method == "POST":
+            _follow, created = services.signalement_follow(
+                signalement=signalement, user=request.user
+            )
+        else:
+            services.signalement_unfollow(signalement=signalement, user=request.user)
+        body = {
+            "following": request.method == "POST",
+            "supporters_count": signalement.follows.count(),
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class MySignalementsView(generics.ListAPIView):
+    """The reports I filed, private ones included, each with its public timeline."""
+
+    serializer_class = serializers.MySignalementSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = SignalementPagination
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Signalement.objects.none()
+        return selectors.signalement_list_mine(user=self.request.user)
