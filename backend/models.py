@@ -206,3 +206,18 @@ class OrganisationRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class PeriodicJob(models.Model):
+    """When a recurring task last ran and next falls due (see backend/schedule.py)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

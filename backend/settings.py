@@ -61,6 +61,7 @@ THROTTLE_ANON = env.str("THROTTLE_ANON", default="300/min")
 THROTTLE_USER = env.str("THROTTLE_USER", default="600/min")
 THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="20/min")
 THROTTLE_CONTACT = env.str("THROTTLE_CONTACT", default="5/hour")
+OPEN311_POSTS_PER_MINUTE = env.int("OPEN311_POSTS_PER_MINUTE", default=60)
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 # Largest request body accepted (5 photos of 20 MB and the form around them).
@@ -234,6 +235,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SignalementStatusEnum": "signalements.models.Status",
         "PhotoStatusEnum": "signalements.models.Photo.Status",
+        "SignalementEventKindEnum": "signalements.models.SignalementEvent.Kind",
         "OrganisationKindEnum": "backend.models.Organisation.Kind",
         "ConsultationKindEnum": "contributions.models.Consultation.Kind",
         "ConsultationStatusEnum": "contributions.models.Status",

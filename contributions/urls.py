@@ -1,3 +1,39 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from contributions import views
+
+router = SimpleRouter()
+router.register("consultations", views.ConsultationViewSet, basename="consultation")
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("contact-messages", views.ContactMessageViewSet, basename="contact-message")
+
+urlpatterns = [
+    path("consultations/feed.json", views.ConsultationFeedView.as_view(), name="consultation-feed"),
+    path("consultations/feed.atom", views.consultation_atom, name="consultation-atom"),
+    path("consultations/calendar.ics", views.calendar_all, name="consultation-calendar-all"),
+    path(
+        "consultations/<slug:slug>/calendar.ics",
+        views.calendar_consultation,
+        name="consultation-calendar",
+    ),
+    path(
+        "consultations/<slug:slug>/meetings/<int:meeting_id>/calendar.ics",
+        views.calendar_meeting,
+        name="meeting-calendar",
+    ),
+    path(
+        "consultations/<slug:slug>/meetings/<int:meeting_id>/registration/",
+        views.MeetingRegistrationView.as_view(),
+        name="meeting-registration",
+    ),
+    path(
+        "organisations/<slug:slug>/follow/",
+        views.OrganisationFollowView.as_view(),
+        name="organisation-follow",
+    ),
+    path("contact/", views.ContactView.as_view(), name="contact"),
+    *router.urls,
+]

@@ -83,3 +83,6 @@ class SignalementAdmin(GISModelAdmin):
 class FollowAdmin(admin.ModelAdmin):
     list_display = ["signalement", "user", "created_at"]
     raw_id_fields = ["signalement", "user"]
+
+
+from signalements.open311 import admin as open311_admin  # noqa: E402,F401

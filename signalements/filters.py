@@ -8,6 +8,7 @@ import django_filters
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,3 +75,44 @@ class SignalementFilter(django_filters.FilterSet):
             )
         point = Point(longitude, latitude, srid=4326)
         return queryset.filter(location__distance_lte=(point, D(m=radius)))
+
+
+class AgentSignalementFilter(SignalementFilter):
+    """The queue's filters: the public ones, plus assignment and lateness."""
+
+    assigned_to_me = django_filters.BooleanFilter(
+        method="filter_assigned_to_me", label=gettext_lazy("assigned to me")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("overdue"))
+    direction = django_filters.NumberFilter(
+        field_name="direction_id", label=gettext_lazy("direction")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("resolve_due_at", "due"),
+            ("acknowledge_due_at", "acknowledge_due"),
+            ("created_at", "created"),
+        ),
+        label=gettext_lazy("ordering"),
+    )
+
+    def filter_assigned_to_me(self, queryset: SignalementQuerySet, name: str, value: bool):  # noqa: ANN201
+        user = self.request.user if self.request else None
+        return queryset.filter(assigned_to=user) if value else queryset
+
+    def filter_overdue(self, queryset: SignalementQuerySet, name: str, value: bool):  # noqa: ANN201
+        now = timezone.now()
+        overdue = Signalement.objects.overdue(now).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class StatsFilter(django_filters.FilterSet):
+    commune = django_filters.CharFilter(field_name="commune__insee_code")
+    category = django_filters.NumberFilter(field_name="category_id")
+    direction = django_filters.NumberFilter(field_name="direction_id")
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Signalement
+        fields: list[str] = []

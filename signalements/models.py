@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Count, Prefetch, Q
@@ -231,6 +233,13 @@ OPEN_STATUSES = [
 ]
 
 
+class RejectReason(models.TextChoices):
+    NOT_OUR_COMPETENCE = "hors_competence", _("not our competence")
+    DUPLICATE = "doublon", _("duplicate")
+    UNFOUNDED = "non_fonde", _("unfounded")
+    ALREADY_DONE = "deja_traite", _("already dealt with")
+
+
 class RoutingReason(models.TextChoices):
     RULE_AREA = "rule_area", _("rule for an area")
     RULE_COMMUNE = "rule_commune", _("rule for the commune")
@@ -259,6 +268,18 @@ class SignalementQuerySet(models.QuerySet["Signalement"]):
     def open(self) -> SignalementQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def for_agent(self, user: object) -> SignalementQuerySet:
+        """The queue of a field agent or manager: reports routed to their directions."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(direction__memberships__user=user).distinct()
+
+    def overdue(self, now: datetime) -> SignalementQuerySet:
+        """Open reports past their due date to acknowledge or to resolve."""
+        return self.open().filter(
+            Q(status__in=[Status.NEW], acknowledge_due_at__lt=now) | Q(resolve_due_at__lt=now)
+        )
+
     def for_display(self) -> SignalementQuerySet:
         """Everything a list serialises, fetched in a fixed number of queries."""
         return (
@@ -274,6 +295,7 @@ class Signalement(models.Model):
     class Source(models.TextChoices):
         APP = "app", _("app")
         DEMO = "demo", _("demo data")
+        OPEN311 = "open311", _("Open311 client")
 
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="signalements"
@@ -341,6 +363,30 @@ class Signalement(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.APP, db_index=True
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_signalements",
+    )
+    acknowledge_due_at = models.DateTimeField(_("to acknowledge by"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("to resolve by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reject_reason = models.CharField(
+        _("reason for rejection"), max_length=20, choices=RejectReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -379,6 +425,15 @@ class Photo(models.Model):
         Signalement, verbose_name=_("signalement"), on_delete=models.CASCADE, related_name="photos"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    event = models.ForeignKey(
+        "SignalementEvent",
+        verbose_name=_("timeline step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+        help_text=_("Set for a photo of the fix, shown with its step of the timeline."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROCESSING
     )
@@ -420,6 +475,11 @@ class SignalementEvent(models.Model):
     class Kind(models.TextChoices):
         STATUS = "status", _("status change")
         MESSAGE = "message", _("message")
+        NOTE = "note", _("internal note")
+        ASSIGN = "assign", _("assignment")
+        TRANSFER = "transfer", _("transfer")
+        CATEGORY = "category", _("change of category")
+        DUPLICATE = "duplicate", _("marked as duplicate")
 
     signalement = models.ForeignKey(
         Signalement, verbose_name=_("signalement"), on_delete=models.CASCADE, related_name="events"
@@ -432,7 +492,19 @@ class SignalementEvent(models.Model):
         blank=True,
         help_text=_("The status after the change."),
     )
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, help_text=_("Public message."))
+    internal_note = models.TextField(
+        _("internal note"), blank=True, help_text=_("For staff only, never public.")
+    )
+    direction = models.ForeignKey(
+        "backend.Direction",
+        verbose_name=_("direction"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The direction in charge after this step."),
+    )
     is_public = models.BooleanField(
         _("public"), default=True, help_text=_("Shown to the reporter and the public.")
     )
@@ -508,3 +580,6 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+from signalements.open311 import models as open311_models  # noqa: E402,F401

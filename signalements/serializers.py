@@ -11,14 +11,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from backend.models import Direction, User
 from signalements.models import (
     Category,
     Photo,
     Question,
+    RejectReason,
     Signalement,
     SignalementEvent,
+    Status,
     Theme,
 )
+from signalements.selectors import is_overdue
 from signalements.services import MAX_DESCRIPTION, MAX_PHOTOS
 
 # Catalogue ----------------------------------------------------------------------------------
@@ -126,9 +130,14 @@ class BriefCategorySerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    """A public step of the timeline: never an internal note nor an agent's name."""
+
+    direction = serializers.CharField(source="direction.name", default=None, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+
     class Meta:
         model = SignalementEvent
-        fields = ["id", "kind", "status", "message", "created_at"]
+        fields = ["id", "kind", "status", "message", "direction", "photos", "created_at"]
 
 
 SIGNALEMENT_FIELDS = [
@@ -342,3 +351,109 @@ class NearbyQuerySerializer(serializers.Serializer):
             if not math.isfinite(attrs[name]):
                 raise serializers.ValidationError({name: [_("A valid number is required.")]})
         return attrs
+
+
+class SignalementDetailSerializer(SignalementSerializer):
+    """One public report with its public timeline."""
+
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(SignalementSerializer.Meta):
+        fields = [*SIGNALEMENT_FIELDS, "duplicate_of", "timeline"]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
+        events = signalement.events.public().select_related("direction").prefetch_related("photos")
+        return EventSerializer(events, many=True, context=self.context).data
+
+
+# Field service ------------------------------------------------------------------------------
+
+
+class StaffEventSerializer(EventSerializer):
+    author = serializers.CharField(source="author.display_name", default=None, read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "internal_note", "is_public", "author"]
+
+
+class AgentSignalementSerializer(StaffSignalementSerializer):
+    """A ticket in a direction's queue."""
+
+    assigned_to = serializers.SerializerMethodField()
+    reporter_email = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta(StaffSignalementSerializer.Meta):
+        fields = [
+            *StaffSignalementSerializer.Meta.fields,
+            "assigned_to",
+            "reporter_email",
+            "acknowledge_due_at",
+            "resolve_due_at",
+            "overdue",
+            "reject_reason",
+            "duplicate_of",
+        ]
+
+    @extend_schema_field({"type": "object", "nullable": True})
+    def get_assigned_to(self, signalement: Signalement) -> dict[str, Any] | None:
+        agent = signalement.assigned_to
+        return {"id": agent.pk, "name": agent.display_name} if agent else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_reporter_email(self, signalement: Signalement) -> str | None:
+        return signalement.reporter.email if signalement.reporter else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_overdue(self, signalement: Signalement) -> bool:
+        return is_overdue(signalement)
+
+
+class AgentSignalementDetailSerializer(AgentSignalementSerializer):
+    history = serializers.SerializerMethodField()
+
+    class Meta(AgentSignalementSerializer.Meta):
+        fields = [*AgentSignalementSerializer.Meta.fields, "history"]
+
+    @extend_schema_field(StaffEventSerializer(many=True))
+    def get_history(self, signalement: Signalement) -> list[dict[str, Any]]:
+        events = signalement.events.select_related("direction", "author").prefetch_related("photos")
+        return StaffEventSerializer(events, many=True, context=self.context).data
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    public_message = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    internal_note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reject_reason = serializers.ChoiceField(
+        choices=RejectReason.choices, required=False, allow_blank=True
+    )
+    photo = serializers.FileField(required=False, help_text="A photo of the fix.")
+
+
+class ReopenSerializer(serializers.Serializer):
+    public_message = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    agent = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True
+    )
+
+
+class TransferSerializer(serializers.Serializer):
+    direction = serializers.PrimaryKeyRelatedField(queryset=Direction.objects.all())
+    reason = serializers.CharField(max_length=1000)
+
+
+class DuplicateSerializer(serializers.Serializer):
+    original = serializers.PrimaryKeyRelatedField(queryset=Signalement.objects.all())
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class RecategoriseSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())

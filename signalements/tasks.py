@@ -12,3 +12,9 @@ def process_photo(*, photo_id: int) -> str:
     """Make a photo's public derivatives; return its status."""
     photo = services.photo_process(photo_id=photo_id)
     return photo.status if photo is not None else "missing"
+
+
+@task()
+def overdue_summary() -> int:
+    """Email each direction's managers what is overdue; return how many emails were queued."""
+    return services.overdue_summary_send()

@@ -18,7 +18,7 @@ from backend.pagination import CursorPagination
 from backend.renderers import GeoJSONRenderer
 from signalements import selectors, serializers, services
 from signalements.filters import SignalementFilter
-from signalements.models import Category, Signalement, Theme
+from signalements.models import Category, Signalement, Status, Theme
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -123,13 +123,39 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         signalement = self.get_object()
-        if not self._wants_geojson() and self._is_staff_for(signalement):
+        if self._wants_geojson():
+            serializer = self.get_serializer(signalement)
+        elif self._is_staff_for(signalement):
             serializer = serializers.StaffSignalementSerializer(
                 signalement, context=self.get_serializer_context()
             )
         else:
-            serializer = self.get_serializer(signalement)
+            serializer = serializers.SignalementDetailSerializer(
+                signalement, context=self.get_serializer_context()
+            )
         return Response(serializer.data)
+
+    @extend_schema(
+        request=serializers.ReopenSerializer,
+        responses={200: serializers.SignalementDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        """The reporter reopens a resolved report, within 30 days, when the problem is back."""
+        signalement = get_object_or_404(Signalement.objects.filter(reporter=request.user), pk=pk)
+        data = serializers.ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.signalement_transition(
+            signalement=signalement,
+            actor=request.user,
+            status=Status.REOPENED,
+            public_message=data.validated_data.get("public_message", ""),
+        )
+        body = serializers.SignalementDetailSerializer(
+            selectors.signalement_visible(user=request.user).get(pk=pk),
+            context=self.get_serializer_context(),
+        ).data
+        return Response(body)
 
     @extend_schema(
         request={

@@ -1,0 +1,170 @@
+"""Back-office: write a consultation with its phases, meetings and documents; preview a draft."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.gis.admin import GISModelAdmin
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from contributions import selectors, services
+from contributions.models import (
+    Actor,
+    Consultation,
+    ContactMessage,
+    Document,
+    Meeting,
+    Phase,
+    Theme,
+)
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        exclude: list[str] = []
+
+    def clean_body(self) -> str:
+        return services.sanitize_html(self.cleaned_data.get("body", ""))
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class MeetingInline(admin.StackedInline):
+    model = Meeting
+    extra = 0
+    fields = [
+        ("title", "starts_at", "ends_at"),
+        "description",
+        ("place_name", "address"),
+        "online_url",
+        ("registration", "capacity", "registration_url"),
+    ]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["title", "file", "position", "size"]
+    readonly_fields = ["size"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(GISModelAdmin):
+    form = ConsultationForm
+    list_display = ["title", "organisation", "kind", "opens_at", "closes_at", "is_published"]
+    list_filter = ["is_published", "kind", "organisation"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["communes"]
+    filter_horizontal = ["themes"]
+    readonly_fields = [
+        "is_published",
+        "published_at",
+        "opening_alert_sent_at",
+        "source",
+        "source_id",
+        "preview_link",
+    ]
+    inlines = [PhaseInline, MeetingInline, DocumentInline]
+    actions = ["publish"]
+
+    def get_urls(self):
+        urls = super().get_urls()
+        preview = path(
+            "<int:pk>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="contributions_consultation_preview",
+        )
+        return [preview, *urls]
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj: Consultation) -> str:
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:contributions_consultation_preview", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Preview as residents will see it"))
+
+    def preview_view(self, request, pk: int):
+        consultation = get_object_or_404(selectors.consultation_detail(user=request.user), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Preview"),
+            "consultation": consultation,
+            # Sanitised on save; cleaned again because older rows may predate the rule.
+            "body": mark_safe(services.sanitize_html(consultation.body)),
+        }
+        return TemplateResponse(request, "admin/contributions/consultation/preview.html", context)
+
+    @admin.action(description=_("Publish the selected consultations"))
+    def publish(self, request, queryset):
+        alerted = sum(
+            services.consultation_publish(consultation=consultation) for consultation in queryset
+        )
+        self.message_user(
+            request,
+            _("%(count)d published, %(alerted)d opening alerts sent.")
+            % {"count": queryset.count(), "alerted": alerted},
+            messages.SUCCESS,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            is_new = instance.pk is None
+            if isinstance(instance, Document):
+                services.document_fill_metadata(document=instance)
+            instance.save()
+            if is_new and isinstance(instance, Phase):
+                services.phase_announce(phase=instance)
+            if is_new and isinstance(instance, Meeting):
+                services.meeting_announce(meeting=instance)
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Editing a published consultation whose opening has come sends the alert if it
+        # never went out; the service guarantees it is never sent twice.
+        if form.instance.is_published:
+            services.consultation_alert_opening(consultation=form.instance)
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "owner", "validated_at", "is_public", "email_consent"]
+    list_filter = ["kind", "is_public", "email_consent"]
+    search_fields = ["name", "contact_email"]
+    readonly_fields = ["validated_at", "validated_by"]
+    autocomplete_fields = ["communes"]
+    raw_id_fields = ["owner"]
+    actions = ["validate"]
+
+    @admin.action(description=_("Validate the selected actors"))
+    def validate(self, request, queryset):
+        for actor in queryset.filter(validated_at__isnull=True):
+            services.actor_validate(actor=actor, by=request.user)
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "email", "organisation", "status", "direction"]
+    list_filter = ["status", "kind", "organisation"]
+    search_fields = ["email", "body"]
+    readonly_fields = ["author", "email", "body", "created_at", "replied_at", "replied_by"]

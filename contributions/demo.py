@@ -1,0 +1,311 @@
+"""Demo consultations of Nîmes Métropole, a commune and the département (idempotent, fast)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from backend.models import Direction, Organisation, User
+from contributions.models import Actor, Consultation, Document, Meeting, Phase, Theme
+from geo.models import Commune
+
+THEMES = [
+    ("transports", "Mobilités et transports"),
+    ("eau", "Eau et assainissement"),
+    ("dechets", "Déchets et propreté"),
+    ("espaces-verts", "Nature et espaces verts"),
+    ("urbanisme", "Urbanisme et habitat"),
+    ("environnement", "Climat et environnement"),
+]
+
+
+def _pdf(title: str) -> bytes:
+    """A one-page PDF, enough for the app to show and download."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _consultation(
+    slug: str,
+    *,
+    now: datetime,
+    opens_in: int,
+    lasts: int,
+    themes: list[str],
+    communes: list[str],
+    **values: object,
+) -> Consultation:
+    opens_at = (now + timedelta(days=opens_in)).replace(hour=9, minute=0, second=0, microsecond=0)
+    is_open_or_past = opens_in <= 0
+    consultation, _ = Consultation.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "opens_at": opens_at,
+            "closes_at": opens_at + timedelta(days=lasts),
+            "is_published": True,
+            "published_at": opens_at - timedelta(days=7),
+            **values,
+        },
+    )
+    if is_open_or_past and consultation.opening_alert_sent_at is None:
+        # Demo consultations that are already open count as announced: loading the
+        # demo must not alert every phone of the territory.
+        Consultation.objects.filter(pk=consultation.pk).update(opening_alert_sent_at=opens_at)
+    consultation.themes.set(Theme.objects.filter(slug__in=themes))
+    consultation.communes.set(Commune.objects.filter(insee_code__in=communes))
+    return consultation
+
+
+def _phases(consultation: Consultation, phases: list[tuple[str, date, date | None, str]]) -> None:
+    for position, (name, starts_on, ends_on, description) in enumerate(phases):
+        Phase.objects.update_or_create(
+            consultation=consultation,
+            name=name,
+            defaults={
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "description": description,
+                "position": position,
+            },
+        )
+
+
+def _document(consultation: Consultation, title: str) -> None:
+    if consultation.documents.filter(title=title).exists():
+        return
+    content = _pdf(title)
+    Document.objects.create(
+        consultation=consultation,
+        title=title,
+        file=ContentFile(content, name=f"{consultation.slug}.pdf"),
+        size=len(content),
+    )
+
+
+@transaction.atomic
+def load() -> None:
+    now = timezone.now()
+    today = timezone.localdate()
+    for slug, name in THEMES:
+        Theme.objects.update_or_create(slug=slug, defaults={"name": name})
+    agglomeration = Organisation.objects.get(slug="nimes-metropole")
+    durable = Direction.objects.get(slug="nm-developpement-durable")
+    transports = Direction.objects.get(slug="nm-transports")
+    water = Direction.objects.get(slug="nm-eau")
+    all_communes = list(Commune.objects.values_list("insee_code", flat=True))
+
+    mobility = _consultation(
+        "plan-de-mobilite-2035",
+        now=now,
+        opens_in=-10,
+        lasts=50,
+        themes=["transports", "environnement"],
+        communes=all_communes,
+        organisation=agglomeration,
+        direction=transports,
+        title="Plan de mobilité 2035 : comment vous déplacerez-vous demain ?",
+        summary="Bus, tram, vélo, covoiturage : donnez votre avis sur les priorités du plan "
+        "de mobilité de l'agglomération.",
+        body="<p>Nîmes Métropole prépare son <strong>plan de mobilité</strong> à l'horizon "
+        "2035. Partagez vos trajets, vos difficultés et vos idées.</p>",
+        kind=Consultation.Kind.VOLUNTARY,
+        legal_basis="",
+        comments_allowed=True,
+        contributions_allowed=True,
+        moderation_mode=Consultation.Moderation.A_POSTERIORI,
+    )
+    _phases(
+        mobility,
+        [
+            ("Diagnostic partagé", today - timedelta(days=10), today + timedelta(days=20), ""),
+            (
+                "Ateliers de propositions",
+                today + timedelta(days=21),
+                today + timedelta(days=40),
+                "",
+            ),
+            ("Restitution", today + timedelta(days=60), None, "Synthèse publiée sur le site."),
+        ],
+    )
+    start = (now + timedelta(days=7)).replace(hour=18, minute=30, second=0, microsecond=0)
+    Meeting.objects.update_or_create(
+        consultation=mobility,
+        title="Réunion publique de lancement",
+        defaults={
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "place_name": "Hôtel de l'agglomération",
+            "address": "3 rue du Colisée, 30000 Nîmes",
+            "location": Point(4.3601, 43.8345, srid=4326),
+            "registration": Meeting.Registration.PLATFORM,
+            "capacity": 120,
+        },
+    )
+    Meeting.objects.update_or_create(
+        consultation=mobility,
+        title="Atelier en ligne : le vélo au quotidien",
+        defaults={
+            "starts_at": start + timedelta(days=14),
+            "ends_at": start + timedelta(days=14, hours=1, minutes=30),
+            "online_url": "https://visio.example.org/atelier-velo",
+            "registration": Meeting.Registration.EXTERNAL,
+            "registration_url": "https://inscriptions.example.org/atelier-velo",
+        },
+    )
+    _document(mobility, "Dossier de présentation du plan de mobilité")
+
+    water_plan = _consultation(
+        "zonage-assainissement-pluvial",
+        now=now,
+        opens_in=-3,
+        lasts=33,
+        themes=["eau", "urbanisme"],
+        communes=all_communes,
+        organisation=agglomeration,
+        direction=water,
+        title="Zonage d'assainissement des eaux pluviales",
+        summary="Enquête publique sur le zonage pluvial des 39 communes.",
+        body="<p>Le dossier d'enquête publique et le registre sont consultables en ligne.</p>",
+        kind=Consultation.Kind.REGULATORY,
+        legal_basis=Consultation.LegalBasis.PUBLIC_INQUIRY,
+        comments_allowed=False,
+        contributions_allowed=True,
+        moderation_mode=Consultation.Moderation.A_PRIORI,
+    )
+    start = (now + timedelta(days=5)).replace(hour=14, minute=0, second=0, microsecond=0)
+    Meeting.objects.update_or_create(
+        consultation=water_plan,
+        title="Permanence du commissaire enquêteur",
+        defaults={
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=3),
+            "place_name": "Mairie de Caissargues",
+            "address": "Place de la Mairie, 30132 Caissargues",
+            "registration": Meeting.Registration.PLATFORM,
+            "capacity": 12,
+        },
+    )
+    _document(water_plan, "Dossier d'enquête publique")
+
+    _consultation(
+        "budget-participatif-climat",
+        now=now,
+        opens_in=12,
+        lasts=45,
+        themes=["environnement", "espaces-verts"],
+        communes=all_communes,
+        organisation=agglomeration,
+        direction=durable,
+        title="Budget participatif climat",
+        summary="Proposez des projets pour adapter le territoire au changement climatique.",
+        kind=Consultation.Kind.VOLUNTARY,
+        comments_allowed=True,
+        moderation_mode=Consultation.Moderation.A_POSTERIORI,
+    )
+    _consultation(
+        "schema-collecte-dechets",
+        now=now,
+        opens_in=-200,
+        lasts=60,
+        themes=["dechets"],
+        communes=all_communes,
+        organisation=agglomeration,
+        direction=Direction.objects.get(slug="nm-dechets"),
+        title="Nouveau schéma de collecte des déchets",
+        summary="Fréquences de collecte, bacs jaunes et points d'apport volontaire.",
+        kind=Consultation.Kind.VOLUNTARY,
+    )
+    _consultation(
+        "concertation-prealable-tram-ligne-2",
+        now=now,
+        opens_in=-400,
+        lasts=45,
+        themes=["transports", "urbanisme"],
+        communes=["30189", "30060"],
+        organisation=agglomeration,
+        direction=transports,
+        title="Concertation préalable : ligne 2 du tram-bus",
+        summary="Tracé et stations de la ligne 2 entre Nîmes et Caissargues.",
+        kind=Consultation.Kind.REGULATORY,
+        legal_basis=Consultation.LegalBasis.PRIOR_CONSULTATION,
+    )
+    caveirac = Organisation.objects.filter(slug="commune-30075").first()
+    if caveirac is not None:
+        plu = _consultation(
+            "revision-plu-caveirac",
+            now=now,
+            opens_in=-5,
+            lasts=40,
+            themes=["urbanisme"],
+            communes=["30075"],
+            organisation=caveirac,
+            direction=caveirac.directions.first(),
+            title="Révision du plan local d'urbanisme de Caveirac",
+            summary="Concertation sur le projet d'aménagement et de développement durables.",
+            kind=Consultation.Kind.REGULATORY,
+            legal_basis=Consultation.LegalBasis.PLU,
+            moderation_mode=Consultation.Moderation.A_PRIORI,
+        )
+        _document(plu, "Projet d'aménagement et de développement durables (PADD)")
+    _consultation(
+        "schema-departemental-velo",
+        now=now,
+        opens_in=-15,
+        lasts=60,
+        themes=["transports"],
+        communes=all_communes,
+        organisation=Organisation.objects.get(slug="departement-du-gard"),
+        title="Schéma départemental des véloroutes",
+        summary="Le Département du Gard consulte sur ses itinéraires cyclables.",
+        kind=Consultation.Kind.VOLUNTARY,
+        external_url="https://www.gard.fr/participer/schema-velo",
+        source="https://www.gard.fr",
+        source_id="demo-schema-velo",
+        contributions_allowed=False,
+        comments_allowed=False,
+    )
+
+    owner = User.objects.get(email="citoyen@demo.test")
+    actors = [
+        ("Vélo Nîmes Agglo", Actor.Kind.ASSOCIATION, ["transports"], ["30189"], ""),
+        ("Jardins de Caveirac", Actor.Kind.COLLECTIVE, ["espaces-verts"], ["30075"], ""),
+        ("CCI du Gard", Actor.Kind.INSTITUTION, ["urbanisme"], [], "https://example.org"),
+    ]
+    for name, kind, themes, communes, website in actors:
+        actor, created = Actor.objects.get_or_create(
+            name=name,
+            defaults={
+                "owner": owner,
+                "kind": kind,
+                "website": website,
+                "contact_email": f"contact+{kind}@demo.test",
+                "email_consent": True,
+                "validated_at": now,
+            },
+        )
+        if created:
+            actor.themes.set(Theme.objects.filter(slug__in=themes))
+            actor.communes.set(Commune.objects.filter(insee_code__in=communes))

@@ -1,0 +1,45 @@
+"""Small permission classes, each with the message people get when refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
+from rest_framework.request import Request
+
+from contributions import selectors
+from contributions.models import Actor, Consultation, ContactMessage
+
+
+class CanPublishConsultation(permissions.BasePermission):
+    message = _("Only admins of the organisation or managers of its direction may publish it.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Consultation) -> bool:
+        return selectors.can_publish(user=request.user, consultation=obj)
+
+
+class CanValidateActors(permissions.BasePermission):
+    message = _("Only organisation admins may validate actors.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return selectors.can_validate_actors(user=request.user)
+
+
+class IsActorOwner(permissions.BasePermission):
+    message = _("Only the person who registered this actor may change it.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Actor) -> bool:
+        return request.method in permissions.SAFE_METHODS or obj.owner_id == request.user.pk
+
+
+class IsContactStaff(permissions.BasePermission):
+    """Moderators and admins of an organisation, and the directions messages are sent to."""
+
+    message = _("Only the staff of the organisation may handle contact messages.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return selectors.is_contact_staff(user=request.user)
+
+    def has_object_permission(self, request: Request, view: Any, obj: ContactMessage) -> bool:
+        return selectors.contact_messages_for(user=request.user).filter(pk=obj.pk).exists()

@@ -1,0 +1,350 @@
+"""Thin views: validate, call one service or selector, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import filters, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from backend.models import Organisation
+from backend.renderers import GeoJSONRenderer
+from contributions import calendar, selectors, serializers, services
+from contributions.filters import ConsultationFilter
+from contributions.models import Actor, Consultation, ContactMessage, Meeting
+from contributions.permissions import (
+    CanPublishConsultation,
+    CanValidateActors,
+    IsActorOwner,
+    IsContactStaff,
+)
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+@extend_schema(parameters=[serializers.ConsultationQuerySerializer])
+class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published consultations, forever; drafts only for the staff of their organisation."""
+
+    queryset = Consultation.objects.none()
+    lookup_field = "slug"
+    filterset_class = ConsultationFilter
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["opens_at", "closes_at", "title", "published_at"]
+    ordering = ["-opens_at", "pk"]
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        if self.action == "retrieve" or self.action in ("follow", "publish"):
+            return selectors.consultation_detail(user=self.request.user)
+        queryset = selectors.consultation_list(user=self.request.user)
+        query = serializers.ConsultationQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if "radius" in query.validated_data:
+            queryset = selectors.consultations_near(
+                queryset,
+                latitude=query.validated_data["lat"],
+                longitude=query.validated_data["lon"],
+                radius_m=query.validated_data["radius"],
+            )
+        return queryset
+
+    def get_serializer_class(self) -> type:
+        if self.action == "retrieve":
+            return serializers.ConsultationDetailSerializer
+        if self.action == "map":
+            return serializers.ConsultationScopeSerializer
+        return serializers.ConsultationListSerializer
+
+    @extend_schema(
+        summary="Perimeters of the consultations for the map (GeoJSON)",
+        responses={
+            (200, "application/geo+json"): serializers.ConsultationScopeSerializer(many=True)
+        },
+    )
+    @action(
+        detail=False,
+        url_path="map",
+        renderer_classes=[GeoJSONRenderer, JSONRenderer],
+        pagination_class=None,
+    )
+    def map(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        return Response(self.get_serializer(queryset, many=True).data)
+
+    @extend_schema(request=None, responses=serializers.FollowSerializer)
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def follow(self, request: Request, slug: str) -> Response:
+        """Follow (POST) or stop following (DELETE): new phases, meetings and the restitution."""
+        consultation = self.get_object()
+        if request.method == "DELETE":
+            services.consultation_unfollow(consultation=consultation, user=request.user)
+            return Response({"following": False})
+        services.consultation_follow(consultation=consultation, user=request.user)
+        return Response({"following": True})
+
+    @extend_schema(request=None, responses=serializers.ConsultationDetailSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated, CanPublishConsultation],
+        filter_backends=[],
+    )
+    def publish(self, request: Request, slug: str) -> Response:
+        """Staff: make a draft public for good; residents are alerted once it is open."""
+        consultation = self.get_object()
+        services.consultation_publish(consultation=consultation)
+        consultation = self.get_queryset().get(pk=consultation.pk)
+        return Response(serializers.ConsultationDetailSerializer(consultation).data)
+
+
+class MeetingRegistrationView(APIView):
+    """Register to a meeting (a seat, or the waiting list when full) or cancel."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.MeetingRegistrationSerializer
+
+    def _meeting(self, request: Request, slug: str, meeting_id: int) -> Meeting:
+        return get_object_or_404(
+            Meeting,
+            pk=meeting_id,
+            consultation__in=Consultation.objects.visible_to(request.user).filter(slug=slug),
+        )
+
+    @extend_schema(request=None, responses={201: serializers.MeetingRegistrationSerializer})
+    def post(self, request: Request, slug: str, meeting_id: int) -> Response:
+        meeting = self._meeting(request, slug, meeting_id)
+        registration = services.meeting_register(meeting_id=meeting.pk, user=request.user)
+        return Response(
+            serializers.MeetingRegistrationSerializer(registration).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, slug: str, meeting_id: int) -> Response:
+        meeting = self._meeting(request, slug, meeting_id)
+        services.meeting_unregister(meeting_id=meeting.pk, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationFollowView(APIView):
+    """Be told when this organisation opens a consultation (POST), or stop (DELETE)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.FollowSerializer
+
+    @extend_schema(request=None, responses=serializers.FollowSerializer)
+    def post(self, request: Request, slug: str) -> Response:
+        organisation = get_object_or_404(Organisation, slug=slug)
+        services.organisation_follow(organisation=organisation, user=request.user)
+        return Response({"following": True})
+
+    @extend_schema(request=None, responses=serializers.FollowSerializer)
+    def delete(self, request: Request, slug: str) -> Response:
+        organisation = get_object_or_404(Organisation, slug=slug)
+        services.organisation_unfollow(organisation=organisation, user=request.user)
+        return Response({"following": False})
+
+
+class ConsultationFeedView(APIView):
+    """The stable public feed other platforms import (``manage.py import_consultations``)."""
+
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+
+    @extend_schema(responses=serializers.FeedSerializer, summary="Public JSON feed")
+    def get(self, request: Request) -> Response:
+        return Response(selectors.consultation_feed(feed_url=request.build_absolute_uri()))
+
+
+def consultation_atom(request: HttpRequest) -> HttpResponse:
+    """Atom feed of the published consultations, newest opening first."""
+    feed = Atom1Feed(
+        title=_("Consultations of %(territory)s") % {"territory": settings.TERRITORY_NAME},
+        link=settings.FRONTEND_URL,
+        description=_("Projects submitted to public participation."),
+        feed_url=request.build_absolute_uri(),
+        language=request.LANGUAGE_CODE,
+    )
+    consultations = (
+        Consultation.objects.published().select_related("organisation").order_by("-opens_at")[:50]
+    )
+    for consultation in consultations:
+        feed.add_item(
+            title=consultation.title,
+            link=selectors.public_url(consultation),
+            description=consultation.summary,
+            unique_id=selectors.public_url(consultation),
+            pubdate=consultation.published_at or consultation.created_at,
+            updateddate=consultation.updated_at,
+            author_name=consultation.organisation.name,
+            categories=[str(consultation.get_kind_display())],
+        )
+    return HttpResponse(
+        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CALENDAR_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def calendar_all(request: HttpRequest) -> HttpResponse:
+    """Every meeting of every published consultation."""
+    name = _("Meetings of the consultations of %(territory)s") % {
+        "territory": settings.TERRITORY_NAME
+    }
+    return _calendar_response(
+        calendar.calendar_of(selectors.meetings_public(), name=name), "meetings.ics"
+    )
+
+
+def calendar_consultation(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    meetings = selectors.meetings_public().filter(consultation=consultation)
+    return _calendar_response(
+        calendar.calendar_of(meetings, name=consultation.title), f"{consultation.slug}.ics"
+    )
+
+
+def calendar_meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting = get_object_or_404(selectors.meetings_public(), pk=meeting_id, consultation__slug=slug)
+    return _calendar_response(
+        calendar.calendar_of([meeting], name=meeting.title), f"meeting-{meeting.pk}.ics"
+    )
+
+
+class ActorViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The actor directory: validated public actors, and one's own."""
+
+    queryset = Actor.objects.none()
+    serializer_class = serializers.ActorSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsActorOwner]
+
+    def get_queryset(self) -> QuerySet[Actor]:
+        return selectors.actors_visible(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {
+            **super().get_serializer_context(),
+            "can_validate": selectors.can_validate_actors(user=self.request.user),
+        }
+
+    def perform_create(self, serializer: serializers.ActorSerializer) -> None:
+        serializer.instance = services.actor_register(
+            owner=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: serializers.ActorSerializer) -> None:
+        serializer.instance = services.actor_update(
+            actor=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses=serializers.ActorSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated, CanValidateActors],
+    )
+    def validate(self, request: Request, pk: str) -> Response:
+        """Organisation admins: list the actor in the directory."""
+        actor = services.actor_validate(actor=self.get_object(), by=request.user)
+        return Response(self.get_serializer(actor).data)
+
+
+class ContactView(APIView):
+    """Send a question or an idea to the platform; an acknowledgement is emailed."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "contact"
+
+    @extend_schema(
+        request=serializers.ContactCreateSerializer,
+        responses={201: serializers.ContactAcknowledgementSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = serializers.ContactCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        message = services.contact_message_create(author=user, **data.validated_data)
+        return Response(
+            serializers.ContactAcknowledgementSerializer(message).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", OpenApiTypes.STR, enum=ContactMessage.Status.values),
+    ]
+)
+class ContactMessageViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Staff: the contact messages of their organisation, and those sent to their direction."""
+
+    queryset = ContactMessage.objects.none()
+    serializer_class = serializers.ContactMessageSerializer
+    permission_classes = [permissions.IsAuthenticated, IsContactStaff]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[ContactMessage]:
+        queryset = selectors.contact_messages_for(user=self.request.user)
+        wanted = self.request.query_params.get("status")
+        if wanted in ContactMessage.Status.values:
+            queryset = queryset.filter(status=wanted)
+        return queryset
+
+    @extend_schema(request=serializers.ContactRedirectSerializer)
+    @action(detail=True, methods=["post"])
+    def redirect(self, request: Request, pk: str) -> Response:
+        """Hand the message to a direction (by default, the one owning the consultation)."""
+        data = serializers.ContactRedirectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.contact_message_redirect(
+            message=self.get_object(), direction=data.validated_data.get("direction")
+        )
+        return Response(self.get_serializer(message).data)
+
+    @extend_schema(request=serializers.ContactReplySerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str) -> Response:
+        """Answer the sender by email."""
+        data = serializers.ContactReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.contact_message_reply(
+            message=self.get_object(), body=data.validated_data["body"], by=request.user
+        )
+        return Response(self.get_serializer(message).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        message = services.contact_message_close(message=self.get_object())
+        return Response(self.get_serializer(message).data)
