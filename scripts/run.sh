@@ -11,7 +11,9 @@ $PY manage.py load_demo
 
 $PY manage.py db_worker --no-startup-delay &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+$PY manage.py scheduler --loop &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
