@@ -21,6 +21,10 @@ format: setup
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
+# Performance bench on its own PostGIS database (not part of make test); see bench/RESULTS.md.
+bench: setup
+	bash bench/run.sh
+
 messages: setup
 	DEBUG=true .venv/bin/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete
 	DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv

@@ -16,3 +16,6 @@ class BackendConfig(AppConfig):
                 "flush-expired-tokens", "backend.tasks.flush_expired_tokens", daily_at=time(3, 0)
             )
         )
+        schedule.register(
+            schedule.Job("apply-retention", "backend.tasks.apply_retention", daily_at=time(3, 30))
+        )

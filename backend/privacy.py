@@ -6,6 +6,7 @@ Each app that holds personal data has a ``privacy`` module with
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -50,3 +51,27 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         if find_spec(module_name) is not None:
             archive[config.label] = import_module(module_name).export(user)
     return archive
+
+
+def _modules() -> list:
+    return [
+        import_module(f"{config.name}.privacy")
+        for config in apps.get_app_configs()
+        if find_spec(f"{config.name}.privacy") is not None
+    ]
+
+
+def user_data_erase(*, user: User) -> None:
+    """Every app forgets or anonymises what it holds about the user (before the account row)."""
+    for module in _modules():
+        if hasattr(module, "erase"):
+            module.erase(user)
+
+
+def retention_apply(*, now: datetime) -> dict[str, int]:
+    """Apply every app's retention rules; the counts of what was anonymised or deleted."""
+    done: dict[str, int] = {}
+    for module in _modules():
+        if hasattr(module, "apply_retention"):
+            done.update(module.apply_retention(now))
+    return done

@@ -21,7 +21,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from backend import signals
+from backend import privacy, signals
 from backend.models import User
 
 
@@ -113,6 +113,7 @@ def user_erase(*, user: User) -> None:
     author ("Deleted user"); the email is replaced by one that cannot be reached.
     """
     signals.user_erased.send(sender=User, user=user)
+    privacy.user_data_erase(user=user)
     tokens_revoke_all(user=user)
     user.email = f"deleted-{user.pk}@invalid.invalid"
     user.first_name = ""

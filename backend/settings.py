@@ -61,7 +61,14 @@ THROTTLE_ANON = env.str("THROTTLE_ANON", default="300/min")
 THROTTLE_USER = env.str("THROTTLE_USER", default="600/min")
 THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="20/min")
 THROTTLE_CONTACT = env.str("THROTTLE_CONTACT", default="5/hour")
+THROTTLE_SIGNALEMENT = env.str("THROTTLE_SIGNALEMENT", default="30/hour")
+THROTTLE_CONTRIBUTION = env.str("THROTTLE_CONTRIBUTION", default="30/hour")
+THROTTLE_FLAG = env.str("THROTTLE_FLAG", default="30/hour")
 OPEN311_POSTS_PER_MINUTE = env.int("OPEN311_POSTS_PER_MINUTE", default=60)
+# Personal data retention (days): reporters of reports closed that long ago are anonymised;
+# contact messages are deleted.
+RETENTION_REPORTER_DAYS = env.int("RETENTION_REPORTER_DAYS", default=730)
+RETENTION_CONTACT_DAYS = env.int("RETENTION_CONTACT_DAYS", default=365)
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 # Largest request body accepted (5 photos of 20 MB and the form around them).
@@ -80,6 +87,8 @@ SIGNALEMENT_PRIVATE_MEDIA_ROOT = Path(
 # Consultations: the organisation that receives contact messages about no consultation, and how
 # long the import of another platform's feed waits for an answer (seconds).
 CONTACT_DEFAULT_ORGANISATION = env.str("CONTACT_DEFAULT_ORGANISATION", default="nimes-metropole")
+# Flags that hide a contribution until reviewed, unless the organisation sets its own.
+MODERATION_FLAG_THRESHOLD = env.int("MODERATION_FLAG_THRESHOLD", default=3)
 CONSULTATION_IMPORT_TIMEOUT = env.int("CONSULTATION_IMPORT_TIMEOUT", default=20)
 
 _INSECURE_KEYS = {"", "change-me", "changeme", "secret"}
@@ -134,6 +143,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses last, after the ETag below is computed on the plain body.
+    "django.middleware.gzip.GZipMiddleware",
+    "backend.caching.CachingMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -206,8 +218,12 @@ REST_FRAMEWORK = {
         "user": THROTTLE_USER,
         "auth": THROTTLE_AUTH,
         "contact": THROTTLE_CONTACT,
+        "signalement": THROTTLE_SIGNALEMENT,
+        "contribution": THROTTLE_CONTRIBUTION,
+        "flag": THROTTLE_FLAG,
     },
     "EXCEPTION_HANDLER": "backend.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "backend.metadata.PlainMetadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -243,6 +259,10 @@ SPECTACULAR_SETTINGS = {
         "ContactMessageKindEnum": "contributions.models.ContactMessage.Kind",
         "ContactMessageStatusEnum": "contributions.models.ContactMessage.Status",
         "MeetingRegistrationStatusEnum": "contributions.models.MeetingRegistration.Status",
+        "ContributionKindEnum": "contributions.models.Contribution.Kind",
+        "ContributionStateEnum": "contributions.models.Contribution.State",
+        "OfficialAnswerStatusEnum": "contributions.models.OfficialAnswer.Status",
+        "ModerationDecisionActionEnum": "contributions.models.ModerationDecision.Action",
     },
 }
 

@@ -149,6 +149,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Collectivités and their directions."""
 
     queryset = Organisation.objects.prefetch_related("directions").order_by("name")
+    lookup_value_regex = r"\d+"
     serializer_class = serializers.OrganisationSerializer
     filterset_fields = ["kind"]
 

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.gis.admin import GISModelAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import APIException
 
 from contributions import selectors, services
 from contributions.models import (
     Actor,
+    CharterReason,
     Consultation,
     ContactMessage,
+    Contribution,
     Document,
     Meeting,
+    ModerationDecision,
+    ModerationSettings,
     Phase,
+    Restitution,
+    RestitutionDocument,
     Theme,
 )
 
@@ -168,3 +178,165 @@ class ContactMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "organisation"]
     search_fields = ["email", "body"]
     readonly_fields = ["author", "email", "body", "created_at", "replied_at", "replied_by"]
+
+
+# Moderation --------------------------------------------------------------------------
+
+
+@admin.register(CharterReason)
+class CharterReasonAdmin(admin.ModelAdmin):
+    list_display = ["article", "label", "code", "organisation", "position", "is_active"]
+    list_filter = ["organisation", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["label", "code", "article"]
+    ordering = ["organisation", "position"]
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "flag_threshold"]
+
+
+class DecisionActionForm(ActionForm):
+    """Reject and hide cite a rule of the charter; the author reads the message."""
+
+    reason = forms.ModelChoiceField(
+        CharterReason.objects.filter(is_active=True), required=False, label=_("reason")
+    )
+    message = forms.CharField(required=False, label=_("message to the author"))
+
+
+class AwaitingFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", _("awaiting moderation"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.awaiting_moderation() if self.value() == "yes" else queryset
+
+
+@admin.register(Contribution)
+class ContributionAdmin(GISModelAdmin):
+    """The moderation queue of the back-office; decisions go through the same service."""
+
+    list_display = ["created_at", "kind", "consultation", "author", "state", "flagged_at"]
+    list_filter = [AwaitingFilter, "state", "kind", "consultation__organisation"]
+    search_fields = ["body", "author__email"]
+    ordering = ["created_at"]
+    action_form = DecisionActionForm
+    actions = ["publish", "reject", "hide", "restore"]
+    readonly_fields = [
+        "consultation",
+        "author",
+        "kind",
+        "parent",
+        "depth",
+        "body",
+        "location",
+        "commune",
+        "theme",
+        "state",
+        "flagged_at",
+        "reviewed_at",
+        "moderation_reason",
+        "moderation_message",
+        "published_at",
+        "edited_at",
+        "created_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contribution]:
+        return super().get_queryset(request).moderated_by(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, action: str) -> None:
+        form = DecisionActionForm(request.POST)
+        form.is_valid()
+        done = 0
+        for contribution in queryset:
+            try:
+                services.moderation_decide(
+                    contribution_id=contribution.pk,
+                    moderator=request.user,
+                    action=action,
+                    reason=form.cleaned_data.get("reason"),
+                    message=form.cleaned_data.get("message") or "",
+                )
+                done += 1
+            except (APIException, forms.ValidationError) as error:
+                self.message_user(request, f"#{contribution.pk}: {error}", messages.WARNING)
+        self.message_user(
+            request, _("%(count)d contributions moderated.") % {"count": done}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Publish the selected contributions"))
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, ModerationDecision.Action.PUBLISH)
+
+    @admin.action(description=_("Reject the selected contributions (cite a reason)"))
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, ModerationDecision.Action.REJECT)
+
+    @admin.action(description=_("Hide the selected contributions (cite a reason)"))
+    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, ModerationDecision.Action.HIDE)
+
+    @admin.action(description=_("Restore the selected contributions"))
+    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, ModerationDecision.Action.RESTORE)
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(admin.ModelAdmin):
+    """The audit log: read only, for good."""
+
+    list_display = ["created_at", "action", "contribution", "moderator", "reason", "organisation"]
+    list_filter = ["action", "organisation"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class RestitutionDocumentInline(admin.TabularInline):
+    model = RestitutionDocument
+    extra = 0
+    fields = ["title", "file", "size"]
+    readonly_fields = ["size"]
+
+
+class RestitutionForm(forms.ModelForm):
+    class Meta:
+        model = Restitution
+        exclude: list[str] = []
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        consultation = cleaned.get("consultation")
+        if consultation is not None:
+            services.restitution_check_visibility(consultation, cleaned.get("visibility", ""))
+        cleaned["body"] = services.sanitize_html(cleaned.get("body", ""))
+        return cleaned
+
+
+@admin.register(Restitution)
+class RestitutionAdmin(admin.ModelAdmin):
+    """Written here or through the API; publishing (and its notifications) goes via the API."""
+
+    form = RestitutionForm
+    list_display = ["consultation", "visibility", "published_at"]
+    readonly_fields = ["published_at", "updated_by"]
+    inlines = [RestitutionDocumentInline]

@@ -1,4 +1,8 @@
-"""Demo consultations of Nîmes Métropole, a commune and the département (idempotent, fast)."""
+"""Demo consultations of Nîmes Métropole, a commune and the département (idempotent, fast).
+
+Also the moderation charter and contributions: some pending, some flagged, some
+answered, and a closed consultation with its restitution published.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.models import Direction, Organisation, User
-from contributions.models import Actor, Consultation, Document, Meeting, Phase, Theme
+from contributions.models import (
+    Actor,
+    CharterReason,
+    Consultation,
+    Contribution,
+    ContributionFlag,
+    ContributionSupport,
+    Document,
+    Meeting,
+    ModerationDecision,
+    ModerationSettings,
+    OfficialAnswer,
+    Phase,
+    Restitution,
+    Theme,
+)
 from geo.models import Commune
 
 THEMES = [
@@ -309,3 +328,176 @@ def load() -> None:
         if created:
             actor.themes.set(Theme.objects.filter(slug__in=themes))
             actor.communes.set(Commune.objects.filter(insee_code__in=communes))
+
+    load_contributions(now=now)
+
+
+CHARTER = [
+    ("hors-sujet", "Hors sujet", "Art. 3.1"),
+    ("injurieux", "Propos injurieux ou discriminatoires", "Art. 3.2"),
+    ("donnees-personnelles", "Données personnelles", "Art. 3.3"),
+    ("publicite", "Publicité ou propagande", "Art. 3.4"),
+    ("spam", "Spam ou messages répétés", "Art. 3.5"),
+    ("diffamation", "Diffamation", "Art. 3.6"),
+]
+
+RESIDENTS = [
+    ("lea.habitante@demo.test", "Léa", "Bonnet"),
+    ("marc.habitant@demo.test", "Marc", "Aubert"),
+    ("ines.habitante@demo.test", "Inès", "Chabert"),
+]
+
+
+def _resident(email: str, first_name: str, last_name: str) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if created:
+        # Authors of demo contributions only: nobody logs in as them (and no slow hashing).
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _contribution(
+    consultation: Consultation, author: User, body: str, *, state: str, when: datetime, **values
+) -> Contribution:
+    contribution, _ = Contribution.objects.get_or_create(
+        consultation=consultation,
+        author=author,
+        body=body,
+        defaults={
+            "state": state,
+            "created_at": when,
+            "published_at": when if state == Contribution.State.PUBLISHED else None,
+            **values,
+        },
+    )
+    return contribution
+
+
+def load_contributions(*, now: datetime) -> None:
+    """Written straight to the tables: loading the demo notifies nobody."""
+    agglomeration = Organisation.objects.get(slug="nimes-metropole")
+    for position, (code, label, article) in enumerate(CHARTER):
+        CharterReason.objects.update_or_create(
+            organisation=agglomeration,
+            code=code,
+            defaults={"label": label, "article": article, "position": position},
+        )
+    ModerationSettings.objects.get_or_create(organisation=agglomeration)
+    citizen = User.objects.get(email="citoyen@demo.test")
+    lea, marc, ines = (_resident(*resident) for resident in RESIDENTS)
+    day = timedelta(days=1)
+
+    mobility = Consultation.objects.get(slug="plan-de-mobilite-2035")
+    idea = _contribution(
+        mobility,
+        lea,
+        "Un bus toutes les 10 minutes entre la gare et le CHU aux heures de pointe.",
+        state=Contribution.State.PUBLISHED,
+        kind=Contribution.Kind.IDEA,
+        theme=Theme.objects.get(slug="transports"),
+        when=now - 8 * day,
+    )
+    _contribution(
+        mobility,
+        citizen,
+        "Oui, et des abris vélos sécurisés à chaque arrêt principal.",
+        state=Contribution.State.PUBLISHED,
+        kind=Contribution.Kind.COMMENT,
+        parent=idea,
+        depth=1,
+        when=now - 7 * day,
+    )
+    for supporter in (citizen, marc):
+        ContributionSupport.objects.get_or_create(contribution=idea, user=supporter)
+    OfficialAnswer.objects.get_or_create(
+        contribution=idea,
+        defaults={
+            "status": OfficialAnswer.Status.UNDER_STUDY,
+            "body": "Le renforcement de la ligne est étudié dans le scénario 2 du plan.",
+            "direction": mobility.direction,
+        },
+    )
+    _contribution(
+        mobility,
+        marc,
+        "Pourquoi la piste cyclable de l'avenue Jean-Jaurès s'arrête-t-elle avant la gare ?",
+        state=Contribution.State.PUBLISHED,
+        kind=Contribution.Kind.QUESTION,
+        when=now - 6 * day,
+    )
+    flagged = _contribution(
+        mobility,
+        ines,
+        "Venez tous acheter vos vélos chez CycloPromo, -50 % ce week-end !",
+        state=Contribution.State.HIDDEN,
+        kind=Contribution.Kind.IDEA,
+        flagged_at=now - 2 * day,
+        when=now - 4 * day,
+    )
+    advertising = CharterReason.objects.get(organisation=agglomeration, code="publicite")
+    for reporter in (citizen, lea, marc):
+        ContributionFlag.objects.get_or_create(
+            contribution=flagged, user=reporter, defaults={"reason": advertising}
+        )
+    if not flagged.decisions.exists():
+        ModerationDecision.objects.create(
+            organisation=agglomeration,
+            contribution=flagged,
+            action=ModerationDecision.Action.AUTO_HIDE,
+            from_state=Contribution.State.PUBLISHED,
+            to_state=Contribution.State.HIDDEN,
+            created_at=now - 2 * day,
+        )
+
+    water_plan = Consultation.objects.get(slug="zonage-assainissement-pluvial")
+    _contribution(
+        water_plan,
+        citizen,
+        "Le quartier du Mas de Mingue est inondé à chaque orage : le zonage doit en tenir compte.",
+        state=Contribution.State.PENDING,
+        kind=Contribution.Kind.IDEA,
+        when=now - 2 * day,
+    )
+    _contribution(
+        water_plan,
+        lea,
+        "Les bassins de rétention seront-ils accessibles au public ?",
+        state=Contribution.State.PENDING,
+        kind=Contribution.Kind.QUESTION,
+        when=now - day,
+    )
+
+    tram = Consultation.objects.get(slug="concertation-prealable-tram-ligne-2")
+    station = _contribution(
+        tram,
+        citizen,
+        "Une station au niveau du collège de Caissargues serait très utile.",
+        state=Contribution.State.PUBLISHED,
+        kind=Contribution.Kind.IDEA,
+        when=tram.closes_at - 10 * day,
+    )
+    OfficialAnswer.objects.get_or_create(
+        contribution=station,
+        defaults={
+            "status": OfficialAnswer.Status.RETAINED,
+            "body": "La station « Collège » est ajoutée au tracé retenu.",
+            "direction": tram.direction,
+        },
+    )
+    ContributionSupport.objects.get_or_create(contribution=station, user=lea)
+    restitution, created = Restitution.objects.get_or_create(
+        consultation=tram,
+        defaults={
+            "body": "<p>La concertation a réuni de nombreux habitants ; le tracé retenu intègre "
+            "une station supplémentaire à Caissargues.</p>",
+            "visibility": Restitution.Visibility.PUBLIC,
+            "published_at": tram.closes_at + 20 * day,
+        },
+    )
+    if tram.restitution_published_at is None:
+        Consultation.objects.filter(pk=tram.pk).update(
+            restitution_published_at=restitution.published_at
+        )

@@ -149,6 +149,7 @@ class Consultation(models.Model):
     closes_at = models.DateTimeField(_("closes at"))
     contributions_allowed = models.BooleanField(_("contributions allowed"), default=True)
     comments_allowed = models.BooleanField(_("comments allowed"), default=False)
+    questions_allowed = models.BooleanField(_("questions allowed"), default=True)
     moderation_mode = models.CharField(
         _("moderation mode"),
         max_length=20,
@@ -553,3 +554,401 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.email}"
+
+
+# Contributions and moderation --------------------------------------------------------
+
+
+class ModerationSettings(models.Model):
+    """How an organisation moderates: the number of flags that hides a contribution."""
+
+    organisation = models.OneToOneField(
+        "backend.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="moderation_settings",
+    )
+    flag_threshold = models.PositiveSmallIntegerField(
+        _("flag threshold"),
+        default=3,
+        help_text=_(
+            "A contribution flagged this many times is hidden until a moderator reviews it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class CharterReason(models.Model):
+    """A rule of the moderation charter; every rejection or hiding cites one."""
+
+    organisation = models.ForeignKey(
+        "backend.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="charter_reasons",
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    label = models.CharField(_("label"), max_length=200)
+    article = models.CharField(
+        _("article"), max_length=50, help_text=_("The article of the charter, e.g. 'Art. 4.2'.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("charter reason")
+        verbose_name_plural = _("charter reasons")
+        ordering = ["organisation", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="one_charter_reason_per_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} – {self.label}"
+
+
+class ContributionQuerySet(models.QuerySet["Contribution"]):
+    def published(self) -> ContributionQuerySet:
+        return self.filter(state=Contribution.State.PUBLISHED, consultation__is_published=True)
+
+    def moderated_by(self, user: User) -> ContributionQuerySet:
+        """Contributions to the consultations of the organisations the user moderates."""
+        if user.is_superuser:
+            return self.all()
+        from backend.models import OrganisationRole
+
+        organisations = OrganisationRole.objects.moderators().filter(user=user)
+        return self.filter(consultation__organisation__in=organisations.values("organisation"))
+
+    def visible_to(self, user: User | AnonymousUser | None) -> ContributionQuerySet:
+        """The public sees what is published; authors their own; moderators everything theirs."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.published()
+        return self.filter(
+            Q(pk__in=self.model.objects.published().values("pk"))
+            | Q(author=user)
+            | Q(pk__in=self.model.objects.moderated_by(user).values("pk"))
+        )
+
+    def awaiting_moderation(self) -> ContributionQuerySet:
+        """The queue: waiting for a first review, or hidden by flags pending review."""
+        return self.filter(
+            Q(state=Contribution.State.PENDING)
+            | Q(state=Contribution.State.HIDDEN, flagged_at__isnull=False)
+        )
+
+
+class Contribution(models.Model):
+    """What a participant writes in a consultation: an idea, a question or a comment."""
+
+    MAX_DEPTH = 2
+
+    class Kind(models.TextChoices):
+        IDEA = "idea", _("idea / proposal")
+        QUESTION = "question", _("question")
+        COMMENT = "comment", _("comment")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending moderation")
+        PUBLISHED = "published", _("published")
+        REJECTED = "rejected", _("rejected")
+        HIDDEN = "hidden", _("hidden")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("replies to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+    )
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
+    body = models.TextField(_("text"), max_length=5000)
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    commune = models.ForeignKey(
+        "geo.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    state = models.CharField(
+        _("moderation state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    flagged_at = models.DateTimeField(
+        _("hidden by flags at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when flags reached the threshold; cleared by a moderator's decision."),
+    )
+    reviewed_at = models.DateTimeField(_("last reviewed at"), null=True, blank=True)
+    moderation_reason = models.ForeignKey(
+        CharterReason,
+        verbose_name=_("moderation reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    moderation_message = models.TextField(_("moderation message"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["consultation", "state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ContributionSupport(models.Model):
+    """« Je soutiens »: one per person and contribution."""
+
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        related_name="supports",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="contribution_supports",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "user"], name="one_support_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} + {self.contribution}"
+
+
+class ContributionFlag(models.Model):
+    """A participant's report that a contribution breaks the charter."""
+
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="contribution_flags",
+    )
+    reason = models.ForeignKey(
+        CharterReason, verbose_name=_("reason"), on_delete=models.PROTECT, related_name="flags"
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "user"], name="one_flag_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ! {self.contribution}"
+
+
+class OfficialAnswer(models.Model):
+    """The owning direction's answer to a contribution."""
+
+    class Status(models.TextChoices):
+        RETAINED = "retained", _("retained")
+        UNDER_STUDY = "under_study", _("under study")
+        NOT_RETAINED = "not_retained", _("not retained")
+        ALREADY_PLANNED = "already_planned", _("already planned")
+
+    contribution = models.OneToOneField(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        related_name="answer",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    body = models.TextField(_("text"), max_length=5000)
+    direction = models.ForeignKey(
+        "backend.Direction",
+        verbose_name=_("direction"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("official answer")
+        verbose_name_plural = _("official answers")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} – {self.contribution}"
+
+
+class ModerationDecision(models.Model):
+    """The audit log: who decided what on which contribution, and why. Never edited."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("publish")
+        REJECT = "reject", _("reject")
+        HIDE = "hide", _("hide")
+        RESTORE = "restore", _("restore")
+        AUTO_HIDE = "auto_hide", _("hidden by flags")
+
+    organisation = models.ForeignKey(
+        "backend.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when the flags hid the contribution."),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    from_state = models.CharField(_("from state"), max_length=10, choices=Contribution.State)
+    to_state = models.CharField(_("to state"), max_length=10, choices=Contribution.State)
+    reason = models.ForeignKey(
+        CharterReason,
+        verbose_name=_("reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.contribution}"
+
+
+class Restitution(models.Model):
+    """The published results of a consultation, written by the owning direction."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("public")
+        PARTICIPANTS = "participants", _("participants only")
+
+    consultation = models.OneToOneField(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="restitution",
+    )
+    body = models.TextField(_("text"), help_text=_("Rich text, sanitised."))
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("restitution")
+        verbose_name_plural = _("restitutions")
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+
+class RestitutionDocument(models.Model):
+    restitution = models.ForeignKey(
+        Restitution,
+        verbose_name=_("restitution"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to="consultations/restitutions/",
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+    )
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+
+    class Meta:
+        verbose_name = _("restitution document")
+        verbose_name_plural = _("restitution documents")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,7 +9,7 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from contributions import selectors
-from contributions.models import Actor, Consultation, ContactMessage
+from contributions.models import Actor, Consultation, ContactMessage, Contribution
 
 
 class CanPublishConsultation(permissions.BasePermission):
@@ -43,3 +43,54 @@ class IsContactStaff(permissions.BasePermission):
 
     def has_object_permission(self, request: Request, view: Any, obj: ContactMessage) -> bool:
         return selectors.contact_messages_for(user=request.user).filter(pk=obj.pk).exists()
+
+
+class IsContributionAuthor(permissions.BasePermission):
+    message = _("Only the author may change a contribution.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Contribution) -> bool:
+        return request.method in permissions.SAFE_METHODS or obj.author_id == request.user.pk
+
+
+class IsNotContributionAuthor(permissions.BasePermission):
+    message = _("You cannot flag your own contribution.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Contribution) -> bool:
+        return obj.author_id != request.user.pk
+
+
+class IsModerator(permissions.BasePermission):
+    message = _("Only the moderators of an organisation may moderate contributions.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return selectors.is_any_moderator(user=request.user)
+
+
+class IsOrganisationAdmin(permissions.BasePermission):
+    message = _("Only organisation admins may read the moderation log.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return selectors.is_any_organisation_admin(user=request.user)
+
+
+class IsOrganisationStaff(permissions.BasePermission):
+    message = _("Only the staff of an organisation may see this.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return selectors.is_any_staff(user=request.user)
+
+
+class CanAnswerContribution(permissions.BasePermission):
+    message = _("Only the direction owning the consultation may answer its contributions.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Contribution) -> bool:
+        return selectors.can_answer(user=request.user, contribution=obj)
+
+
+class CanWriteRestitution(permissions.BasePermission):
+    message = _("Only the managers of the owning direction or organisation admins may do this.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Consultation) -> bool:
+        return request.method in permissions.SAFE_METHODS or selectors.can_publish(
+            user=request.user, consultation=obj
+        )

@@ -15,12 +15,18 @@ from backend.models import Direction, Organisation
 from contributions import selectors, services
 from contributions.models import (
     Actor,
+    CharterReason,
     Consultation,
     ContactMessage,
+    Contribution,
     Document,
     Meeting,
     MeetingRegistration,
+    ModerationDecision,
+    OfficialAnswer,
     Phase,
+    Restitution,
+    RestitutionDocument,
     Status,
     Theme,
 )
@@ -100,7 +106,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class ConsultationListSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
-    direction = DirectionBriefSerializer(read_only=True)
+    direction = DirectionBriefSerializer(read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     communes = serializers.SlugRelatedField(slug_field="insee_code", many=True, read_only=True)
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
@@ -146,6 +152,9 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
     meetings = MeetingSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     participation = serializers.SerializerMethodField()
+    allowed_kinds = serializers.SerializerMethodField(
+        help_text=_("The kinds of contribution people may write here, while it is open.")
+    )
 
     class Meta(ConsultationListSerializer.Meta):
         fields = [
@@ -155,8 +164,15 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
             "meetings",
             "documents",
             "participation",
+            "allowed_kinds",
             "restitution_published_at",
         ]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=Contribution.Kind.choices))
+    )
+    def get_allowed_kinds(self, consultation: Consultation) -> list[str]:
+        return selectors.allowed_kinds(consultation)
 
     @extend_schema_field(ParticipationSerializer)
     def get_participation(self, consultation: Consultation) -> dict[str, Any]:
@@ -245,8 +261,9 @@ class ActorSerializer(serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Theme.objects.all(), required=False
     )
+    # Not required in answers: only the owner and the admins see them.
     contact_email = serializers.EmailField(
-        help_text=_("Only shown to the owner and to organisation admins.")
+        required=False, help_text=_("Only shown to the owner and to organisation admins.")
     )
     is_validated = serializers.SerializerMethodField()
 
@@ -269,6 +286,11 @@ class ActorSerializer(serializers.ModelSerializer):
 
     def get_is_validated(self, actor: Actor) -> bool:
         return actor.validated_at is not None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and not attrs.get("contact_email"):
+            raise serializers.ValidationError({"contact_email": [_("This field is required.")]})
+        return attrs
 
     def to_representation(self, actor: Actor) -> dict[str, Any]:
         data = super().to_representation(actor)
@@ -335,3 +357,270 @@ class ContactRedirectSerializer(serializers.Serializer):
 
 class ContactReplySerializer(serializers.Serializer):
     body = serializers.CharField(max_length=10000)
+
+
+# Contributions and moderation --------------------------------------------------------
+
+
+class CharterReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CharterReason
+        fields = ["id", "code", "label", "article"]
+
+
+class OfficialAnswerSerializer(serializers.ModelSerializer):
+    direction = DirectionBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = OfficialAnswer
+        fields = ["status", "body", "direction", "created_at", "updated_at"]
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    """A contribution as the public sees it: the author's display name, never the email."""
+
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+    location = GeometryField(allow_null=True, read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    commune = serializers.SlugRelatedField(slug_field="insee_code", read_only=True, allow_null=True)
+    support_count = serializers.IntegerField(read_only=True)
+    reply_count = serializers.IntegerField(read_only=True)
+    supported_by_me = serializers.SerializerMethodField()
+    answer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "consultation",
+            "kind",
+            "parent",
+            "depth",
+            "body",
+            "location",
+            "theme",
+            "commune",
+            "author_name",
+            "state",
+            "support_count",
+            "reply_count",
+            "supported_by_me",
+            "answer",
+            "created_at",
+            "published_at",
+            "edited_at",
+        ]
+        read_only_fields = fields
+
+    def get_supported_by_me(self, contribution: Contribution) -> bool:
+        return bool(getattr(contribution, "supported_by_me", False))
+
+    @extend_schema_field(OfficialAnswerSerializer(allow_null=True))
+    def get_answer(self, contribution: Contribution) -> dict[str, Any] | None:
+        # A missing reverse one-to-one raises an AttributeError subclass: None then.
+        answer = getattr(contribution, "answer", None)
+        return OfficialAnswerSerializer(answer).data if answer else None
+
+
+class ContributionReplySerializer(ContributionSerializer):
+    replies = serializers.SerializerMethodField()
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "replies"]
+        read_only_fields = fields
+
+    @extend_schema_field(ContributionSerializer(many=True))
+    def get_replies(self, contribution: Contribution) -> list[dict[str, Any]]:
+        replies = getattr(contribution, "visible_replies", [])
+        return ContributionSerializer(replies, many=True, context=self.context).data
+
+
+class ContributionDetailSerializer(ContributionSerializer):
+    replies = ContributionReplySerializer(many=True, read_only=True, source="visible_replies")
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "replies"]
+        read_only_fields = fields
+
+
+class MyContributionSerializer(ContributionSerializer):
+    moderation_reason = CharterReasonSerializer(read_only=True, allow_null=True)
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "moderation_reason", "moderation_message"]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class PointInputField(GeometryField):
+    """A GeoJSON Point, e.g. {"type": "Point", "coordinates": [4.36, 43.83]}."""
+
+
+class ContributionCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Contribution.Kind.choices)
+    body = serializers.CharField(max_length=5000, trim_whitespace=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Contribution.objects.all(), required=False, allow_null=True
+    )
+    location = PointInputField(required=False, allow_null=True, help_text=_("A GeoJSON Point."))
+    theme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Theme.objects.all(), required=False, allow_null=True
+    )
+
+    def validate_location(self, value: Any) -> Any:
+        if value is not None and value.geom_type != "Point":
+            raise serializers.ValidationError(_("A point is expected."))
+        if value is not None and value.srid is None:
+            value.srid = 4326
+        return value
+
+
+class ContributionUpdateSerializer(ContributionCreateSerializer):
+    kind = None
+    parent = None
+    body = serializers.CharField(max_length=5000, required=False)
+
+
+class FlagSerializer(serializers.Serializer):
+    reason = serializers.PrimaryKeyRelatedField(queryset=CharterReason.objects.all())
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SupportSerializer(serializers.Serializer):
+    supported = serializers.BooleanField()
+    support_count = serializers.IntegerField()
+
+
+class AnswerCreateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OfficialAnswer.Status.choices)
+    body = serializers.CharField(max_length=5000)
+
+
+class ModerationItemSerializer(ContributionSerializer):
+    """A contribution in the moderation queue."""
+
+    flag_count = serializers.IntegerField(read_only=True)
+    flagged_at = serializers.DateTimeField(read_only=True)
+    support_count = None
+    reply_count = None
+    supported_by_me = None
+    answer = None
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [
+            "id",
+            "consultation",
+            "kind",
+            "parent",
+            "body",
+            "location",
+            "author_name",
+            "state",
+            "flag_count",
+            "flagged_at",
+            "created_at",
+            "edited_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[(a, ModerationDecision.Action(a).label) for a in services.MODERATION_ACTIONS]
+    )
+    reason = serializers.PrimaryKeyRelatedField(
+        queryset=CharterReason.objects.all(), required=False, allow_null=True
+    )
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ModerationDecisionSerializer(serializers.ModelSerializer):
+    moderator = serializers.SerializerMethodField()
+    reason = CharterReasonSerializer(read_only=True, allow_null=True)
+    consultation = serializers.SlugRelatedField(
+        source="contribution.consultation", slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = ModerationDecision
+        fields = [
+            "id",
+            "created_at",
+            "moderator",
+            "contribution",
+            "consultation",
+            "action",
+            "from_state",
+            "to_state",
+            "reason",
+            "message",
+        ]
+        read_only_fields = fields
+
+    def get_moderator(self, decision: ModerationDecision) -> str | None:
+        """Staff read the log: the moderator's email says who, unambiguously."""
+        return decision.moderator.email if decision.moderator else None
+
+
+class RestitutionDocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RestitutionDocument
+        fields = ["id", "title", "url", "size"]
+
+    def get_url(self, document: RestitutionDocument) -> str:
+        request = self.context.get("request")
+        url = document.file.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class KeyFiguresSerializer(serializers.Serializer):
+    participants = serializers.IntegerField()
+    contributions = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField())
+    by_theme = serializers.ListField(child=serializers.DictField())
+    by_commune = serializers.ListField(child=serializers.DictField())
+    answered_share = serializers.FloatField()
+
+
+class RestitutionSerializer(serializers.ModelSerializer):
+    documents = RestitutionDocumentSerializer(many=True, read_only=True)
+    key_figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Restitution
+        fields = ["body", "visibility", "published_at", "updated_at", "documents", "key_figures"]
+        read_only_fields = ["published_at", "updated_at", "documents", "key_figures"]
+
+    @extend_schema_field(KeyFiguresSerializer)
+    def get_key_figures(self, restitution: Restitution) -> dict[str, Any]:
+        return selectors.restitution_key_figures(restitution.consultation)
+
+
+class RestitutionDocumentCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+
+
+class StaffConsultationSerializer(serializers.ModelSerializer):
+    """A closed consultation seen by its staff, flagged when its restitution is overdue."""
+
+    restitution_overdue = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "closes_at",
+            "restitution_published_at",
+            "restitution_overdue",
+        ]
+
+    def get_restitution_overdue(self, consultation: Consultation) -> bool:
+        return selectors.restitution_overdue(consultation=consultation)

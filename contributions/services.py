@@ -6,10 +6,11 @@ import logging
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import nh3
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -19,28 +20,35 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import PermissionDenied
 
 from backend.errors import Conflict
-from backend.models import Direction, Organisation
+from backend.models import Direction, Organisation, User
 from contributions import selectors
 from contributions.models import (
     Actor,
+    CharterReason,
     Consultation,
     ConsultationFollow,
     ContactMessage,
+    Contribution,
+    ContributionFlag,
+    ContributionSupport,
     Document,
     Meeting,
     MeetingRegistration,
+    ModerationDecision,
+    OfficialAnswer,
     OrganisationFollow,
     Phase,
+    Restitution,
+    RestitutionDocument,
+    Status,
     Theme,
 )
 from geo.models import Commune
 from push import services as push
 from push.models import Kind
-
-if TYPE_CHECKING:
-    from backend.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -627,3 +635,428 @@ def contact_message_close(*, message: ContactMessage) -> ContactMessage:
     message.closed_at = timezone.now()
     message.save(update_fields=["status", "closed_at"])
     return message
+
+
+# Contributions -----------------------------------------------------------------------
+
+MAX_CONTRIBUTION_LENGTH = 5000
+
+
+class _Unset:
+    """Marks an argument the caller left out (None means "remove")."""
+
+
+UNSET: Any = _Unset()
+
+
+def _ensure_open(consultation: Consultation) -> None:
+    if consultation.is_relayed or not consultation.is_published:
+        raise Conflict(_("This consultation takes no contributions on this platform."))
+    status = consultation.status
+    if status == Status.UPCOMING:
+        raise Conflict(
+            _("This consultation is not open yet: contributions open on %(date)s.")
+            % {"date": timezone.localtime(consultation.opens_at).strftime("%d/%m/%Y")}
+        )
+    if status != Status.OPEN:
+        raise Conflict(_("This consultation is closed: contributions are no longer possible."))
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("The text is empty.")})
+    if len(body) > MAX_CONTRIBUTION_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("The text is limited to %(max)d characters.")
+                % {"max": MAX_CONTRIBUTION_LENGTH}
+            }
+        )
+    return body
+
+
+def _place(consultation: Consultation, location: Point | None) -> Commune | None:
+    """Check the point lies within the consultation's scope; return its commune."""
+    if location is None:
+        return None
+    scoped = consultation.area is not None or consultation.communes.exists()
+    if scoped and not (
+        Consultation.objects.filter(pk=consultation.pk)
+        .filter(Q(area__intersects=location) | Q(communes__geometry__intersects=location))
+        .exists()
+    ):
+        raise ValidationError(
+            {"location": _("This place is outside the perimeter of the consultation.")}
+        )
+    return Commune.objects.filter(geometry__intersects=location).order_by("pk").first()
+
+
+def _check_theme(consultation: Consultation, theme: Theme | None) -> None:
+    if theme is not None and not consultation.themes.filter(pk=theme.pk).exists():
+        raise ValidationError({"theme": _("This theme is not one of the consultation's.")})
+
+
+@transaction.atomic
+def contribution_create(
+    *,
+    consultation: Consultation,
+    author: User,
+    kind: str,
+    body: str,
+    parent: Contribution | None = None,
+    location: Point | None = None,
+    theme: Theme | None = None,
+) -> Contribution:
+    """Write an idea, a question or a comment; published at once only under a posteriori."""
+    _ensure_open(consultation)
+    if kind == Contribution.Kind.COMMENT:
+        if not consultation.comments_allowed:
+            raise ValidationError({"kind": _("Comments are not enabled on this consultation.")})
+        if parent is None:
+            raise ValidationError({"parent": _("A comment replies to a contribution.")})
+        if parent.consultation_id != consultation.pk:
+            raise ValidationError(
+                {"parent": _("This contribution belongs to another consultation.")}
+            )
+        if parent.state != Contribution.State.PUBLISHED:
+            raise Conflict(_("Only published contributions can be answered with a comment."))
+        if parent.depth + 1 > Contribution.MAX_DEPTH:
+            raise ValidationError({"parent": _("Replies go two levels deep at most.")})
+    else:
+        if parent is not None:
+            raise ValidationError({"parent": _("Only comments reply to a contribution.")})
+        if not consultation.contributions_allowed:
+            raise ValidationError({"kind": _("This consultation takes no contributions.")})
+        if kind == Contribution.Kind.QUESTION and not consultation.questions_allowed:
+            raise ValidationError({"kind": _("Questions are not enabled on this consultation.")})
+    _check_theme(consultation, theme)
+    now = timezone.now()
+    immediate = consultation.moderation_mode == Consultation.Moderation.A_POSTERIORI
+    return Contribution.objects.create(
+        consultation=consultation,
+        author=author,
+        kind=kind,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        body=_clean_body(body),
+        location=location,
+        commune=_place(consultation, location),
+        theme=theme,
+        state=Contribution.State.PUBLISHED if immediate else Contribution.State.PENDING,
+        published_at=now if immediate else None,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def contribution_update(
+    *,
+    contribution: Contribution,
+    body: str | None = None,
+    location: Point | None = UNSET,
+    theme: Theme | None = UNSET,
+) -> Contribution:
+    """The author edits; under a priori moderation the text goes back to the queue."""
+    consultation = contribution.consultation
+    _ensure_open(consultation)
+    if body is not None:
+        contribution.body = _clean_body(body)
+    if location is not UNSET:
+        contribution.commune = _place(consultation, location)
+        contribution.location = location
+    if theme is not UNSET:
+        _check_theme(consultation, theme)
+        contribution.theme = theme
+    contribution.edited_at = timezone.now()
+    if consultation.moderation_mode == Consultation.Moderation.A_PRIORI:
+        # What a moderator validated is no longer what is shown: it is checked again.
+        contribution.state = Contribution.State.PENDING
+    contribution.save()
+    return contribution
+
+
+def contribution_support(*, contribution: Contribution, user: User) -> ContributionSupport:
+    if contribution.state != Contribution.State.PUBLISHED:
+        raise Conflict(_("Only published contributions can be supported."))
+    support, _created = ContributionSupport.objects.get_or_create(
+        contribution=contribution, user=user
+    )
+    return support
+
+
+def contribution_unsupport(*, contribution: Contribution, user: User) -> None:
+    ContributionSupport.objects.filter(contribution=contribution, user=user).delete()
+
+
+def _reason_text(reason: CharterReason | None, message: str) -> str:
+    parts = [f"{reason.article} – {reason.label}"] if reason else []
+    if message:
+        parts.append(message)
+    return "\n".join(parts)
+
+
+def contribution_flag(
+    *, contribution_id: int, user: User, reason: CharterReason, comment: str = ""
+) -> ContributionFlag:
+    """Flag a published contribution; at the threshold it is hidden pending review.
+
+    The contribution row is locked so that two flags crossing the threshold at
+    the same time are counted one after the other: it is hidden, and moderators
+    told, once.
+    """
+    with transaction.atomic():
+        contribution = (
+            Contribution.objects.select_for_update(of=("self",))
+            .select_related("consultation")
+            .get(pk=contribution_id)
+        )
+        organisation_id = contribution.consultation.organisation_id
+        if contribution.author_id == user.pk:
+            raise PermissionDenied(_("You cannot flag your own contribution."))
+        if contribution.state != Contribution.State.PUBLISHED:
+            raise Conflict(_("Only published contributions can be flagged."))
+        if reason.organisation_id != organisation_id or not reason.is_active:
+            raise ValidationError({"reason": _("Choose a reason of the organisation's charter.")})
+        if ContributionFlag.objects.filter(contribution=contribution, user=user).exists():
+            raise Conflict(_("You already flagged this contribution."))
+        flag = ContributionFlag.objects.create(
+            contribution=contribution, user=user, reason=reason, comment=comment
+        )
+        flags = contribution.flags.all()
+        if contribution.reviewed_at is not None:
+            # A moderator kept it: only the flags since then count.
+            flags = flags.filter(created_at__gt=contribution.reviewed_at)
+        if flags.count() < selectors.flag_threshold(organisation_id=organisation_id):
+            return flag
+        now = timezone.now()
+        contribution.state = Contribution.State.HIDDEN
+        contribution.flagged_at = now
+        contribution.save(update_fields=["state", "flagged_at"])
+        ModerationDecision.objects.create(
+            organisation_id=organisation_id,
+            contribution=contribution,
+            moderator=None,
+            action=ModerationDecision.Action.AUTO_HIDE,
+            from_state=Contribution.State.PUBLISHED,
+            to_state=Contribution.State.HIDDEN,
+            created_at=now,
+        )
+        push.notify(
+            users=selectors.organisation_moderators(organisation_id=organisation_id),
+            kind=Kind.MODERATION,
+            title=_both_languages(gettext_lazy("A contribution was hidden after flags")),
+            body={"fr": contribution.consultation.title, "en": contribution.consultation.title},
+            link_type="moderation",
+            link_id=contribution.pk,
+            collapse_key=f"contribution-{contribution.pk}-flagged-{now.timestamp()}",
+        )
+        return flag
+
+
+_DECISIONS: dict[str, tuple[set[str], str]] = {
+    ModerationDecision.Action.PUBLISH: ({Contribution.State.PENDING}, Contribution.State.PUBLISHED),
+    ModerationDecision.Action.REJECT: ({Contribution.State.PENDING}, Contribution.State.REJECTED),
+    ModerationDecision.Action.HIDE: ({Contribution.State.PUBLISHED}, Contribution.State.HIDDEN),
+    ModerationDecision.Action.RESTORE: (
+        {Contribution.State.HIDDEN, Contribution.State.REJECTED},
+        Contribution.State.PUBLISHED,
+    ),
+}
+REASON_REQUIRED = {ModerationDecision.Action.REJECT, ModerationDecision.Action.HIDE}
+MODERATION_ACTIONS = list(_DECISIONS)
+
+_DECISION_TITLES = {
+    ModerationDecision.Action.PUBLISH: gettext_lazy("Your contribution is published"),
+    ModerationDecision.Action.REJECT: gettext_lazy("Your contribution was rejected"),
+    ModerationDecision.Action.HIDE: gettext_lazy("Your contribution was hidden"),
+    ModerationDecision.Action.RESTORE: gettext_lazy("Your contribution is visible again"),
+}
+
+
+def moderation_decide(
+    *,
+    contribution_id: int,
+    moderator: User,
+    action: str,
+    reason: CharterReason | None = None,
+    message: str = "",
+) -> Contribution:
+    """Publish, reject, hide or restore; logged, and the author is told why."""
+    if action not in _DECISIONS:
+        raise ValidationError({"action": _("Unknown moderation action.")})
+    with transaction.atomic():
+        contribution = (
+            Contribution.objects.select_for_update(of=("self",))
+            .select_related("consultation", "author")
+            .get(pk=contribution_id)
+        )
+        organisation_id = contribution.consultation.organisation_id
+        sources, target = _DECISIONS[action]
+        flagged = contribution.flagged_at is not None
+        if flagged and action in (
+            ModerationDecision.Action.PUBLISH,
+            ModerationDecision.Action.HIDE,
+        ):
+            # Hidden by flags: publishing or restoring keeps it, hiding confirms it.
+            sources = sources | {Contribution.State.HIDDEN}
+        if contribution.state not in sources:
+            raise Conflict(
+                _("A contribution that is %(state)s cannot be given this decision.")
+                % {"state": contribution.get_state_display()}
+            )
+        if action in REASON_REQUIRED and reason is None:
+            raise ValidationError({"reason": _("Cite the rule of the charter this breaks.")})
+        if reason is not None and reason.organisation_id != organisation_id:
+            raise ValidationError({"reason": _("Choose a reason of the organisation's charter.")})
+        now = timezone.now()
+        from_state = contribution.state
+        contribution.state = target
+        contribution.flagged_at = None
+        contribution.reviewed_at = now
+        contribution.moderation_reason = reason
+        contribution.moderation_message = message
+        if target == Contribution.State.PUBLISHED and contribution.published_at is None:
+            contribution.published_at = now
+        contribution.save(
+            update_fields=[
+                "state",
+                "flagged_at",
+                "reviewed_at",
+                "moderation_reason",
+                "moderation_message",
+                "published_at",
+            ]
+        )
+        ModerationDecision.objects.create(
+            organisation_id=organisation_id,
+            contribution=contribution,
+            moderator=moderator,
+            action=action,
+            from_state=from_state,
+            to_state=target,
+            reason=reason,
+            message=message,
+            created_at=now,
+        )
+        text = _reason_text(reason, message) or contribution.consultation.title
+        push.notify(
+            users=[contribution.author],
+            kind=Kind.MODERATION,
+            title=_both_languages(_DECISION_TITLES[action]),
+            body={"fr": text, "en": text},
+            link_type="contribution",
+            link_id=contribution.pk,
+            collapse_key=f"contribution-{contribution.pk}-decision-{now.timestamp()}",
+        )
+    return contribution
+
+
+@transaction.atomic
+def contribution_answer(
+    *, contribution: Contribution, by: User, status: str, body: str
+) -> OfficialAnswer:
+    """The owning direction answers; the author and the supporters are told, once each."""
+    if contribution.state != Contribution.State.PUBLISHED:
+        raise Conflict(_("Only published contributions can be answered."))
+    if contribution.kind == Contribution.Kind.COMMENT:
+        raise Conflict(_("Comments get no official answer; answer the contribution instead."))
+    answer, _created = OfficialAnswer.objects.update_or_create(
+        contribution=contribution,
+        defaults={
+            "status": status,
+            "body": _clean_body(body),
+            "direction_id": contribution.consultation.direction_id,
+            "author": by,
+        },
+    )
+    supporters = [support.user for support in contribution.supports.select_related("user")]
+    # One notification per person even if the author also supports their own idea.
+    recipients = {user.pk: user for user in [contribution.author, *supporters] if user.pk != by.pk}
+    title = _both_languages(
+        gettext_lazy("Answer to a contribution: %(status)s"), status=answer.get_status_display()
+    )
+    summary = Truncator(answer.body).chars(180)
+    push.notify(
+        users=recipients.values(),
+        kind=Kind.CONTRIBUTION_ANSWERS,
+        title=title,
+        body={"fr": summary, "en": summary},
+        link_type="contribution",
+        link_id=contribution.pk,
+        collapse_key=f"contribution-{contribution.pk}-answer",
+    )
+    return answer
+
+
+# Restitutions ------------------------------------------------------------------------
+
+
+def restitution_check_visibility(consultation: Consultation, visibility: str) -> None:
+    if (
+        consultation.kind == Consultation.Kind.REGULATORY
+        and visibility != Restitution.Visibility.PUBLIC
+    ):
+        raise ValidationError(
+            {"visibility": _("The restitution of a regulatory consultation must be public.")}
+        )
+
+
+def restitution_save(
+    *, consultation: Consultation, by: User, body: str, visibility: str
+) -> Restitution:
+    """Write (or correct) the restitution; key figures are computed, never typed."""
+    restitution_check_visibility(consultation, visibility)
+    restitution, _created = Restitution.objects.update_or_create(
+        consultation=consultation,
+        defaults={"body": sanitize_html(body), "visibility": visibility, "updated_by": by},
+    )
+    return restitution
+
+
+def restitution_add_document(
+    *, restitution: Restitution, title: str, file: File
+) -> RestitutionDocument:
+    document = RestitutionDocument(restitution=restitution, title=title, file=file)
+    document.size = file.size or 0
+    document.full_clean(exclude=["restitution"])
+    document.save()
+    return document
+
+
+def restitution_publish(*, consultation: Consultation, now: datetime | None = None) -> Restitution:
+    """Publish once the consultation is closed, and tell every participant exactly once.
+
+    The conditional UPDATE is the guard: only the call that sets ``published_at``
+    notifies; a second call (or a concurrent one) gets a 409.
+    """
+    now = now or timezone.now()
+    restitution = Restitution.objects.filter(consultation=consultation).first()
+    if restitution is None:
+        raise Conflict(_("Write the restitution before publishing it."))
+    if consultation.closes_at > now:
+        raise Conflict(_("A restitution is published once the consultation is closed."))
+    restitution_check_visibility(consultation, restitution.visibility)
+    with transaction.atomic():
+        claimed = Restitution.objects.filter(pk=restitution.pk, published_at__isnull=True).update(
+            published_at=now
+        )
+        if not claimed:
+            raise Conflict(_("This restitution is already published."))
+        Consultation.objects.filter(pk=consultation.pk).update(restitution_published_at=now)
+        restitution.published_at = consultation.restitution_published_at = now
+        audience = User.objects.filter(
+            pk__in=selectors.restitution_audience_ids(consultation), is_active=True
+        )
+        push.notify(
+            users=audience,
+            kind=Kind.RESTITUTIONS,
+            title=_both_languages(
+                gettext_lazy("Restitution published: %(title)s"), title=consultation.title
+            ),
+            body=_both_languages(gettext_lazy("See what came out of the consultation.")),
+            link_type="consultation",
+            link_id=consultation.slug,
+            collapse_key=f"consultation-{consultation.pk}-restitution",
+        )
+    return restitution

@@ -6,15 +6,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import filters, mixins, permissions, status, viewsets
+from rest_framework import filters, generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,12 +27,28 @@ from backend.models import Organisation
 from backend.renderers import GeoJSONRenderer
 from contributions import calendar, selectors, serializers, services
 from contributions.filters import ConsultationFilter
-from contributions.models import Actor, Consultation, ContactMessage, Meeting
+from contributions.models import (
+    Actor,
+    CharterReason,
+    Consultation,
+    ContactMessage,
+    Contribution,
+    Meeting,
+    ModerationDecision,
+    Restitution,
+)
 from contributions.permissions import (
+    CanAnswerContribution,
     CanPublishConsultation,
     CanValidateActors,
+    CanWriteRestitution,
     IsActorOwner,
     IsContactStaff,
+    IsContributionAuthor,
+    IsModerator,
+    IsNotContributionAuthor,
+    IsOrganisationAdmin,
+    IsOrganisationStaff,
 )
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -325,10 +343,11 @@ class ContactMessageViewSet(
     @action(detail=True, methods=["post"])
     def redirect(self, request: Request, pk: str) -> Response:
         """Hand the message to a direction (by default, the one owning the consultation)."""
+        message = self.get_object()  # who may act is checked before what they sent
         data = serializers.ContactRedirectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.contact_message_redirect(
-            message=self.get_object(), direction=data.validated_data.get("direction")
+            message=message, direction=data.validated_data.get("direction")
         )
         return Response(self.get_serializer(message).data)
 
@@ -336,10 +355,11 @@ class ContactMessageViewSet(
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str) -> Response:
         """Answer the sender by email."""
+        message = self.get_object()  # who may act is checked before what they sent
         data = serializers.ContactReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.contact_message_reply(
-            message=self.get_object(), body=data.validated_data["body"], by=request.user
+            message=message, body=data.validated_data["body"], by=request.user
         )
         return Response(self.get_serializer(message).data)
 
@@ -348,3 +368,303 @@ class ContactMessageViewSet(
     def close(self, request: Request, pk: str) -> Response:
         message = services.contact_message_close(message=self.get_object())
         return Response(self.get_serializer(message).data)
+
+
+# Contributions and moderation --------------------------------------------------------
+
+
+def _visible_consultation(request: Request, slug: str) -> Consultation:
+    return get_object_or_404(Consultation.objects.visible_to(request.user), slug=slug)
+
+
+def _fresh(request: Request, contribution: Contribution) -> Contribution:
+    """Read back with the counts and replies the serializers show."""
+    return selectors.contribution_detail(user=request.user).get(pk=contribution.pk)
+
+
+class ConsultationContributionsView(generics.ListAPIView):
+    """Top-level contributions of a consultation (GET); contribute with an account (POST)."""
+
+    queryset = Contribution.objects.none()
+    serializer_class = serializers.ContributionSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        if getattr(self, "swagger_fake_view", False):
+            return Contribution.objects.none()
+        consultation = _visible_consultation(self.request, self.kwargs["slug"])
+        return selectors.contributions_of(consultation=consultation, user=self.request.user)
+
+    @extend_schema(
+        request=serializers.ContributionCreateSerializer,
+        responses={201: serializers.ContributionSerializer},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        consultation = _visible_consultation(request, slug)
+        data = serializers.ContributionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contribution = services.contribution_create(
+            consultation=consultation, author=request.user, **data.validated_data
+        )
+        return Response(
+            serializers.ContributionSerializer(_fresh(request, contribution)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A contribution with its replies; its author edits it; others support or flag it."""
+
+    queryset = Contribution.objects.none()
+    serializer_class = serializers.ContributionDetailSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsContributionAuthor]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        if getattr(self, "swagger_fake_view", False):
+            return Contribution.objects.none()
+        return selectors.contribution_detail(user=self.request.user)
+
+    @extend_schema(
+        request=serializers.ContributionUpdateSerializer,
+        responses=serializers.ContributionDetailSerializer,
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """The author edits; under a priori moderation it waits for a moderator again."""
+        contribution = self.get_object()
+        data = serializers.ContributionUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.contribution_update(contribution=contribution, **data.validated_data)
+        return Response(self.get_serializer(_fresh(request, contribution)).data)
+
+    @extend_schema(request=None, responses=serializers.SupportSerializer)
+    @action(
+        detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated]
+    )
+    def support(self, request: Request, pk: str) -> Response:
+        """« Je soutiens » (POST), or take it back (DELETE)."""
+        contribution = self.get_object()
+        if request.method == "DELETE":
+            services.contribution_unsupport(contribution=contribution, user=request.user)
+        else:
+            services.contribution_support(contribution=contribution, user=request.user)
+        contribution = _fresh(request, contribution)
+        return Response(
+            {
+                "supported": request.method != "DELETE",
+                "support_count": contribution.support_count,
+            }
+        )
+
+    @extend_schema(request=serializers.FlagSerializer, responses={201: None})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated, IsNotContributionAuthor],
+    )
+    def flag(self, request: Request, pk: str) -> Response:
+        """Tell the moderators this breaks the charter; once per person."""
+        contribution = self.get_object()
+        data = serializers.FlagSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.contribution_flag(
+            contribution_id=contribution.pk, user=request.user, **data.validated_data
+        )
+        return Response(status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.AnswerCreateSerializer,
+        responses=serializers.ContributionDetailSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated, CanAnswerContribution],
+    )
+    def answer(self, request: Request, pk: str) -> Response:
+        """The owning direction answers; the author and the supporters are told."""
+        contribution = self.get_object()
+        data = serializers.AnswerCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.contribution_answer(
+            contribution=contribution, by=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(_fresh(request, contribution)).data)
+
+
+class MyContributionsView(generics.ListAPIView):
+    """My contributions, whatever their moderation state, with the reason of any refusal."""
+
+    queryset = Contribution.objects.none()
+    serializer_class = serializers.MyContributionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        if getattr(self, "swagger_fake_view", False):
+            return Contribution.objects.none()
+        return selectors.my_contributions(user=self.request.user)
+
+
+class CharterView(generics.ListAPIView):
+    """The moderation charter of an organisation: the reasons moderators and flags cite."""
+
+    queryset = CharterReason.objects.none()
+    serializer_class = serializers.CharterReasonSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[CharterReason]:
+        if getattr(self, "swagger_fake_view", False):
+            return CharterReason.objects.none()
+        organisation = get_object_or_404(Organisation, slug=self.kwargs["slug"])
+        return selectors.charter_of(organisation_id=organisation.pk)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=["pending", "flagged"])]
+)
+class ModerationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Moderators: the queue of their organisations (pending and flagged, oldest first)."""
+
+    queryset = Contribution.objects.none()
+    serializer_class = serializers.ModerationItemSerializer
+    permission_classes = [permissions.IsAuthenticated, IsModerator]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        if getattr(self, "swagger_fake_view", False):
+            return Contribution.objects.none()
+        if self.action == "decision":
+            return selectors.moderatable(user=self.request.user)
+        queryset = selectors.moderation_queue(user=self.request.user)
+        wanted = self.request.query_params.get("state")
+        if wanted == "pending":
+            queryset = queryset.filter(state=Contribution.State.PENDING)
+        elif wanted == "flagged":
+            queryset = queryset.filter(flagged_at__isnull=False)
+        return queryset
+
+    @extend_schema(
+        request=serializers.DecisionSerializer, responses=serializers.ModerationItemSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str) -> Response:
+        """Publish, reject, hide or restore; reject and hide cite the charter."""
+        contribution = self.get_object()
+        data = serializers.DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.moderation_decide(
+            contribution_id=contribution.pk, moderator=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=contribution.pk)).data)
+
+
+class ModerationLogView(generics.ListAPIView):
+    """Organisation admins: every moderation decision, newest first. Read only, for good."""
+
+    queryset = ModerationDecision.objects.none()
+    serializer_class = serializers.ModerationDecisionSerializer
+    permission_classes = [permissions.IsAuthenticated, IsOrganisationAdmin]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[ModerationDecision]:
+        if getattr(self, "swagger_fake_view", False):
+            return ModerationDecision.objects.none()
+        return selectors.moderation_log(user=self.request.user)
+
+
+class StaffRestitutionsView(generics.ListAPIView):
+    """Staff: closed consultations, flagged when a regulatory restitution is overdue."""
+
+    queryset = Consultation.objects.none()
+    serializer_class = serializers.StaffConsultationSerializer
+    permission_classes = [permissions.IsAuthenticated, IsOrganisationStaff]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Consultation.objects.none()
+        return selectors.staff_closed_consultations(user=self.request.user)
+
+
+class RestitutionView(APIView):
+    """The restitution of a consultation: read it (per its visibility), or write it (PUT)."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanWriteRestitution]
+    serializer_class = serializers.RestitutionSerializer
+
+    def _consultation(self, request: Request, slug: str) -> Consultation:
+        consultation = _visible_consultation(request, slug)
+        self.check_object_permissions(request, consultation)
+        return consultation
+
+    @extend_schema(responses=serializers.RestitutionSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        consultation = self._consultation(request, slug)
+        restitution = get_object_or_404(
+            Restitution.objects.select_related("consultation").prefetch_related("documents"),
+            consultation=consultation,
+        )
+        if not selectors.can_read_restitution(user=request.user, restitution=restitution):
+            if restitution.published_at is None:
+                raise Http404
+            raise PermissionDenied(_("This restitution is reserved to the participants."))
+        return Response(
+            serializers.RestitutionSerializer(restitution, context={"request": request}).data
+        )
+
+    @extend_schema(
+        request=serializers.RestitutionSerializer, responses=serializers.RestitutionSerializer
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        consultation = self._consultation(request, slug)
+        data = serializers.RestitutionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        restitution = services.restitution_save(
+            consultation=consultation, by=request.user, **data.validated_data
+        )
+        return Response(
+            serializers.RestitutionSerializer(restitution, context={"request": request}).data
+        )
+
+
+class RestitutionPublishView(APIView):
+    """Publish the restitution of a closed consultation; every participant is told once."""
+
+    permission_classes = [permissions.IsAuthenticated, CanWriteRestitution]
+    serializer_class = serializers.RestitutionSerializer
+
+    @extend_schema(request=None, responses=serializers.RestitutionSerializer)
+    def post(self, request: Request, slug: str) -> Response:
+        consultation = _visible_consultation(request, slug)
+        self.check_object_permissions(request, consultation)
+        restitution = services.restitution_publish(consultation=consultation)
+        return Response(
+            serializers.RestitutionSerializer(restitution, context={"request": request}).data
+        )
+
+
+class RestitutionDocumentView(APIView):
+    """Attach a document (PDF or image) to the restitution."""
+
+    permission_classes = [permissions.IsAuthenticated, CanWriteRestitution]
+    parser_classes = [MultiPartParser]
+    serializer_class = serializers.RestitutionDocumentSerializer
+
+    @extend_schema(
+        request=serializers.RestitutionDocumentCreateSerializer,
+        responses={201: serializers.RestitutionDocumentSerializer},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        consultation = _visible_consultation(request, slug)
+        self.check_object_permissions(request, consultation)
+        restitution = get_object_or_404(Restitution, consultation=consultation)
+        data = serializers.RestitutionDocumentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.restitution_add_document(restitution=restitution, **data.validated_data)
+        return Response(
+            serializers.RestitutionDocumentSerializer(document, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -53,9 +53,26 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
             return serializers.CommuneGeoSerializer
         return serializers.CommuneSerializer
 
-    @extend_schema(parameters=[GEOMETRY_PARAM])
+    @extend_schema(
+        operation_id="communes_list",
+        parameters=[GEOMETRY_PARAM],
+        responses={
+            (200, "application/json"): serializers.CommuneSerializer(many=True),
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
+    )
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[GEOMETRY_PARAM],
+        responses={
+            (200, "application/json"): serializers.CommuneSerializer,
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
+    )
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         parameters=[serializers.LocateQuerySerializer],

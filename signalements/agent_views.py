@@ -27,6 +27,7 @@ class AgentSignalementViewSet(
     """Reports routed to the directions of the agent; others answer 404."""
 
     permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
     serializer_class = serializers.AgentSignalementSerializer
     filterset_class = AgentSignalementFilter
     pagination_class = PageNumberPagination

@@ -24,6 +24,11 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 GPS_IFD = 0x8825
+# What phones send. Anything else that Pillow happens to read (GIF, BMP, TIFF, PSD...) is
+# refused: fewer decoders facing the internet, no animations.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF", "AVIF"}
+# Active content hidden in an image (polyglots) must never reach storage.
+ACTIVE_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype html")
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,20 @@ def inspect_upload(file: IO[bytes], *, name: str = "") -> InspectedImage:
             _("%(name)s is larger than %(max)s MB.") % {"name": label, "max": MAX_BYTES // 2**20}
         )
     file.seek(0)
+    head = file.read()
+    lowered = head.lower()
+    if any(marker in lowered for marker in ACTIVE_MARKERS):
+        file.seek(0)
+        raise ValidationError(_("%(name)s carries content that is not a photo.") % {"name": label})
+    file.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
+                if image.format not in ACCEPTED_FORMATS:
+                    raise UnidentifiedImageError(image.format)
+                if getattr(image, "n_frames", 1) > 2:  # MPO photos carry a preview frame
+                    raise UnidentifiedImageError("animation")
                 if image.width * image.height > MAX_PIXELS:
                     raise Image.DecompressionBombError("too many pixels")
                 image.load()
@@ -100,7 +115,9 @@ def inspect_upload(file: IO[bytes], *, name: str = "") -> InspectedImage:
             % {"name": label, "max": MAX_PIXELS // 1_000_000}
         ) from error
     except UnidentifiedImageError as error:
-        raise ValidationError(_("%(name)s is not an image.") % {"name": label}) from error
+        raise ValidationError(
+            _("%(name)s is not a photo (JPEG, PNG, WebP or HEIC expected).") % {"name": label}
+        ) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         # Pillow reports truncated or corrupt data as OSError (and a few decoders otherwise).
         raise ValidationError(_("%(name)s is damaged or incomplete.") % {"name": label}) from error

@@ -60,7 +60,9 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 class CategorySerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    default_direction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    default_direction = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     questions = QuestionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -132,7 +134,9 @@ class BriefCategorySerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     """A public step of the timeline: never an internal note nor an agent's name."""
 
-    direction = serializers.CharField(source="direction.name", default=None, read_only=True)
+    direction = serializers.CharField(
+        source="direction.name", default=None, read_only=True, allow_null=True
+    )
     photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from signalements import agent_views, views
+from signalements import agent_views, map_views, views
 
 router = SimpleRouter()
 router.register("themes", views.ThemeViewSet, basename="theme")
@@ -14,6 +14,8 @@ router.register(
 )
 
 urlpatterns = [
+    # Before the router, whose detail route would take "map" for a report id.
+    path("signalements/map/", map_views.SignalementMapView.as_view(), name="signalement-map"),
     path("me/signalements/", views.MySignalementsView.as_view(), name="me-signalements"),
     path(
         "stats/signalements/",

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_gis.filters import InBBoxFilter
 
 from backend.models import Membership
@@ -43,6 +44,20 @@ class SignalementPagination(CursorPagination):
                 }
             )
         return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        """A page is either the JSON page or a GeoJSON FeatureCollection with page links."""
+        feature_collection = {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "features": {"type": "array", "items": {"type": "object"}},
+            },
+        }
+        return {"oneOf": [super().get_paginated_response_schema(schema), feature_collection]}
 
 
 class UpdatedSinceMixin:
@@ -82,9 +97,28 @@ class CategoryViewSet(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+GEOJSON = (200, "application/geo+json")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="signalements_list",
+        responses={
+            (200, "application/json"): serializers.SignalementSerializer(many=True),
+            GEOJSON: OpenApiTypes.OBJECT,
+        },
+    ),
+    retrieve=extend_schema(
+        responses={
+            (200, "application/json"): serializers.SignalementDetailSerializer,
+            GEOJSON: OpenApiTypes.OBJECT,
+        }
+    ),
+)
 class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
     """Public reports (JSON or GeoJSON), filing a report, photos, support."""
 
+    lookup_value_regex = r"\d+"
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     pagination_class = SignalementPagination
@@ -92,6 +126,13 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = SignalementFilter
     bbox_filter_field = "location"
     bbox_filter_include_overlapping = True
+
+    def get_throttles(self):  # noqa: ANN201
+        if self.action == "create":
+            # Filing is limited per account and per address, beside the global limits.
+            self.throttle_scope = "signalement"
+            return [*super().get_throttles(), ScopedRateThrottle()]
+        return super().get_throttles()
 
     def get_permissions(self):  # noqa: ANN201
         if self.action in ("list", "retrieve", "nearby"):
@@ -192,8 +233,8 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer])
     def photos(self, request: Request, pk: str | None = None) -> Response:
-        """Add photos to one's report after filing it."""
-        signalement = self.get_object()
+        """Add photos to one's report after filing it (the reporter only; others get 404)."""
+        signalement = get_object_or_404(Signalement.objects.filter(reporter=request.user), pk=pk)
         data = serializers.PhotoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         photos = services.signalement_photos_add(

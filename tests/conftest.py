@@ -15,6 +15,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from backend.models import User
+from tests.fake_fcm import FakeFCM
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,26 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads go to a temporary folder, public and private parts apart."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNALEMENT_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def fake_fcm(settings):
+    """The real firebase-admin, pointed at a fake FCM on 127.0.0.1."""
+    fake = FakeFCM().start()
+    settings.PUSH_BACKEND = "fcm"
+    settings.FCM_PROJECT_ID = "agglo-test"
+    settings.FCM_ENDPOINT = fake.url
+    settings.PUSH_RETRY_BASE_SECONDS = 30
+    settings.FCM_RETRY_BACKOFF = 0.01
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture
@@ -98,3 +119,13 @@ def moderator(db) -> User:
 @pytest.fixture
 def org_admin(db) -> User:
     return _demo("admin@demo.test")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print what the trust tests covered (endpoints x roles, fuzz cases, hostile files)."""
+    from tests.figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("trust figures")
+        for name, value in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {value}")

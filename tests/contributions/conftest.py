@@ -8,26 +8,6 @@ from django.utils import timezone
 from backend.models import Direction, Organisation
 from contributions.models import Consultation, Theme
 from geo.models import Commune
-from tests.fake_fcm import FakeFCM
-
-
-@pytest.fixture
-def fake_fcm(settings):
-    """The real firebase-admin, pointed at a fake FCM on 127.0.0.1."""
-    fake = FakeFCM().start()
-    settings.PUSH_BACKEND = "fcm"
-    settings.FCM_PROJECT_ID = "agglo-test"
-    settings.FCM_ENDPOINT = fake.url
-    settings.PUSH_RETRY_BASE_SECONDS = 30
-    settings.FCM_RETRY_BACKOFF = 0.01
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    """Uploaded documents go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -58,3 +38,42 @@ def make_consultation(db, agglomeration):
         return consultation
 
     return make
+
+
+# Contributions and moderation --------------------------------------------------------
+
+NIMES = {"type": "Point", "coordinates": [4.3601, 43.8345]}
+PARIS = {"type": "Point", "coordinates": [2.3522, 48.8566]}
+
+
+@pytest.fixture
+def open_consultation(make_consultation):
+    """A published consultation of the agglomeration, open now, owned by the roads direction."""
+
+    def make(slug: str = "ouverte", **values) -> Consultation:
+        values.setdefault("direction", Direction.objects.get(slug="nm-voirie"))
+        values.setdefault("comments_allowed", True)
+        values.setdefault("moderation_mode", Consultation.Moderation.A_POSTERIORI)
+        return make_consultation(slug, is_published=True, **values)
+
+    return make
+
+
+@pytest.fixture
+def reason(agglomeration):
+    from contributions.models import CharterReason
+
+    return CharterReason.objects.get(organisation=agglomeration, code="hors-sujet")
+
+
+@pytest.fixture
+def contribute(client_for):
+    """Post a contribution as the user; returns the response."""
+
+    def post(user, slug: str, body: str = "Plus d'arbres sur l'avenue.", **data):
+        data.setdefault("kind", "idea")
+        return client_for(user).post(
+            f"/api/v1/consultations/{slug}/contributions/", {"body": body, **data}, format="json"
+        )
+
+    return post

@@ -14,6 +14,8 @@ from signalements.models import Category, Signalement
 
 NIMES = (43.8367, 4.3601)  # latitude, longitude: the Maison Carrée, Nîmes (30189)
 PARIS = (48.8566, 2.3522)
+# Outside Nîmes, roads go to the agglomeration's roads direction (nm-voirie).
+SAINT_GILLES = (43.67861, 4.43167)
 
 
 def _rational(value: float) -> tuple[Fraction, Fraction, Fraction]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from signalements.models import Status
-from tests.signalements.factories import file_report
+from tests.signalements.factories import SAINT_GILLES, file_report
 
 pytestmark = pytest.mark.django_db
-SAINT_GILLES = (43.67861, 4.43167)
 QUEUE = "/api/v1/agent/signalements/"
 
 

@@ -94,7 +94,9 @@ def test_a_description_over_4000_characters_is_refused(post):
 def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(post):
     fake = upload(b"%PDF-1.4 definitely not a picture", "photo.jpg", "image/jpeg")
     body = post({**_form(), "photos": [fake]}, multipart=True)
-    assert body["fields"]["photos"] == ["photo.jpg n'est pas une image."]
+    assert body["fields"]["photos"] == [
+        "photo.jpg n'est pas une photo (JPEG, PNG, WebP ou HEIC attendu)."
+    ]
 
 
 def test_a_truncated_image_is_refused(post):

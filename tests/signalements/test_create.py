@@ -132,7 +132,7 @@ def test_a_stranger_cannot_add_photos_to_a_report(client_for, citizen, other_cit
     response = client_for(other_citizen).post(
         f"{URL}{report['id']}/photos/", {"photos": [jpeg_upload()]}, format="multipart"
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # as for every action reserved to the reporter
     assert not Photo.objects.filter(signalement_id=report["id"]).exists()
 
 

@@ -8,10 +8,9 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from signalements.models import Signalement
-from tests.signalements.factories import file_report
+from tests.signalements.factories import SAINT_GILLES, file_report
 
 pytestmark = pytest.mark.django_db
-SAINT_GILLES = (43.67861, 4.43167)
 QUEUE = "/api/v1/agent/signalements/"
 
 

@@ -10,10 +10,9 @@ from django.utils import timezone
 from push import services as push_services
 from signalements import services
 from signalements.models import Signalement
-from tests.signalements.factories import file_report
+from tests.signalements.factories import SAINT_GILLES, file_report
 
 pytestmark = pytest.mark.django_db
-SAINT_GILLES = (43.67861, 4.43167)
 QUEUE = "/api/v1/agent/signalements/"
 
 

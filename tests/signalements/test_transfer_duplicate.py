@@ -4,10 +4,9 @@ import pytest
 
 from backend.models import Direction
 from signalements.models import Follow, Status
-from tests.signalements.factories import file_report
+from tests.signalements.factories import SAINT_GILLES, file_report
 
 pytestmark = pytest.mark.django_db
-SAINT_GILLES = (43.67861, 4.43167)
 QUEUE = "/api/v1/agent/signalements/"
 
 

@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from signalements.models import Signalement, SignalementEvent, Status
 from signalements.workflow import STAFF_TRANSITIONS
-from tests.signalements.factories import file_report
+from tests.signalements.factories import SAINT_GILLES, file_report
 
 pytestmark = pytest.mark.django_db
-SAINT_GILLES = (43.67861, 4.43167)  # outside Nîmes: roads go to the agglomeration's direction
 
 
 @pytest.fixture

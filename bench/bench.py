@@ -1,0 +1,639 @@
+"""The performance bench: seeds PostGIS, serves the API with gunicorn, loads it, writes results.
+
+Run by ``make bench`` (bench/run.sh creates the database first). Every figure comes with
+its floor measured in the same run: the database's own time for the same SQL, or a bare
+HTTP call for uploads and FCM delivery. Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+
+DB_NAME = os.environ.get("BENCH_DB", "agglo_bench")
+PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
+SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "10000,100000,1000000").split(",") if s]
+
+
+def _free_port() -> int:
+    # Others may serve on the usual ports of this machine: take one nobody holds.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+SCENARIO_SECONDS = float(os.environ.get("BENCH_SCENARIO_SECONDS", "6"))
+MIXED_SECONDS = float(os.environ.get("BENCH_MIXED_SECONDS", "60"))
+MIXED_USERS = int(os.environ.get("BENCH_MIXED_USERS", "50"))
+FANOUT_DEVICES = int(os.environ.get("BENCH_DEVICES", "100000"))
+PERSONAL_USERS = int(os.environ.get("BENCH_PERSONAL_USERS", "10000"))
+PUSH_WORKERS = int(os.environ.get("BENCH_PUSH_WORKERS", "4"))
+
+# The server and this driver share one configuration: same database, same JWT signing key.
+os.environ.update(
+    {
+        "DATABASE_URL": f"postgis://{PG}/{DB_NAME}",
+        "DJANGO_SETTINGS_MODULE": "backend.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "THROTTLE_ANON": "10000000/min",
+        "THROTTLE_USER": "10000000/min",
+        "ACCESS_TOKEN_MINUTES": "240",
+        "DATABASE_POOL": "true",
+        "LOG_LEVEL": "WARNING",
+        "PUSH_BACKEND": "fcm",
+        "FCM_PROJECT_ID": "agglo-bench",
+        "FCM_RETRY_BACKOFF": "0.01",
+        "FAST_PASSWORD_HASHER": "true",
+        "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
+        "SIGNALEMENT_PRIVATE_MEDIA_ROOT": str(ROOT / "var" / "bench" / "private"),
+    }
+)
+
+NIMES = (4.3601, 43.8367)
+TERRITORY = (4.0, 43.6, 4.7, 44.1)
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+def summary(latencies_ms: list[float], seconds: float | None = None) -> dict[str, Any]:
+    if not latencies_ms:
+        return {"n": 0}
+    ordered = sorted(latencies_ms)
+    result = {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
+    }
+    if seconds:
+        result["throughput_rps"] = round(len(ordered) / seconds, 1)
+    return result
+
+
+class Http:
+    """One keep-alive connection, as a phone's HTTP stack keeps one."""
+
+    def __init__(self, port: int = PORT) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def call(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, float, bytes]:
+        headers = {"Accept-Encoding": "gzip", **(headers or {})}
+        for attempt in range(2):
+            started = time.perf_counter()
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                return response.status, (time.perf_counter() - started) * 1000, data
+            except (http.client.HTTPException, OSError):
+                # The server closed an idle keep-alive connection: reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+Request = tuple[str, str, str, bytes | None, dict]  # name, method, path, body, headers
+
+
+def load(
+    make_request: Callable[[random.Random], Request],
+    *,
+    users: int,
+    seconds: float,
+    think_ms: float = 0.0,
+) -> dict[str, Any]:
+    """Closed-loop load: ``users`` threads send requests back to back for ``seconds``."""
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def user(seed: int) -> None:
+        rng = random.Random(seed)
+        client = Http()
+        while time.perf_counter() < deadline:
+            name, method, path, body, headers = make_request(rng)
+            try:
+                status, elapsed, _data = client.call(method, path, body, headers)
+            except Exception as error:
+                with lock:
+                    errors[name].append(f"{type(error).__name__}: {error}")
+                continue
+            with lock:
+                if status >= 400:
+                    errors[name].append(f"HTTP {status} {path}")
+                else:
+                    latencies[name].append(elapsed)
+            if think_ms:
+                time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    out = {name: summary(values, elapsed) for name, values in sorted(latencies.items())}
+    for name, values in errors.items():
+        out.setdefault(name, {"n": 0})
+        out[name]["errors"] = len(values)
+        out[name]["first_error"] = values[0][:200]
+    return out
+
+
+def sql_floor(path: str, headers: dict | None = None, repeat: int = 5) -> float:
+    """The database's own time for the SQL a request runs (median over ``repeat`` runs, ms).
+
+    The request goes through Django's test client in this process, the queries are
+    captured with their timing; what is left to the HTTP figure is Python and transport.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(**({k: v for k, v in (headers or {}).items()}))
+    totals = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        totals.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+    return round(statistics.median(totals), 1)
+
+
+# Preparing ------------------------------------------------------------------------------------
+
+
+def psql(sql_file: str, **variables: int) -> float:
+    args = ["psql", "-q", f"postgresql://{PG}/{DB_NAME}", "-f", str(ROOT / "bench" / sql_file)]
+    for name, value in variables.items():
+        args += ["-v", f"{name}={value}"]
+    started = time.perf_counter()
+    subprocess.run(args, check=True)
+    return time.perf_counter() - started
+
+
+def report_count() -> int:
+    from signalements.models import Signalement
+
+    return Signalement.objects.count()
+
+
+def start_server() -> subprocess.Popen:
+    args = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "backend.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--timeout",
+        "120",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(args, cwd=ROOT)
+    for _ in range(100):
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn stopped at start")
+        try:
+            if Http().call("GET", "/healthz")[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer on /healthz")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def bench_tokens(count: int) -> list[str]:
+    """Access tokens of ``count`` residents, made here with the server's signing key."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from backend.models import User
+
+    tokens = []
+    for index in range(count):
+        user, _ = User.objects.get_or_create(
+            email=f"bench-load-{index}@bench.test",
+            defaults={"first_name": "Charge", "last_name": str(index)},
+        )
+        tokens.append(str(RefreshToken.for_user(user).access_token))
+    return tokens
+
+
+# Scenarios ------------------------------------------------------------------------------------
+
+MAP_ZOOMS = [9, 11, 13, 15, 17]
+
+
+def viewport(rng: random.Random, zoom: int) -> str:
+    """A phone screen (400 x 800 px) somewhere people look: mostly Nîmes, sometimes elsewhere."""
+    width = 400 / 256 * 360 / 2**zoom
+    height = 800 / 256 * 360 / 2**zoom * 0.72  # degrees of latitude are longer here
+    if rng.random() < 0.7:
+        x, y = rng.gauss(NIMES[0], 0.03), rng.gauss(NIMES[1], 0.02)
+    else:
+        x, y = rng.uniform(TERRITORY[0], TERRITORY[2]), rng.uniform(TERRITORY[1], TERRITORY[3])
+    return f"{x - width / 2:.5f},{y - height / 2:.5f},{x + width / 2:.5f},{y + height / 2:.5f}"
+
+
+def map_path(rng: random.Random, zoom: int) -> str:
+    return f"/api/v1/signalements/map/?bbox={viewport(rng, zoom)}&zoom={zoom}"
+
+
+def map_floor(zoom: int, samples: int = 8) -> float:
+    """The database's time for the same statement that builds the map's GeoJSON."""
+    from django.db import connection
+
+    from signalements import selectors
+
+    rng = random.Random(zoom)
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(samples):
+            box = tuple(float(v) for v in viewport(rng, zoom).split(","))
+            sql, params = selectors.map_sql(bbox=box, zoom=zoom)
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchone()
+            times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def read_scenarios(ids: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for zoom in MAP_ZOOMS:
+        name = f"map z{zoom}"
+        result = load(
+            lambda rng, z=zoom, n=name: (n, "GET", map_path(rng, z), None, {}),
+            users=4,
+            seconds=SCENARIO_SECONDS,
+        )
+        out[name] = {**result.get(name, {}), "floor_ms": map_floor(zoom)}
+        out[name].update({k: v for k, v in result.items() if k != name})
+    fixed = {
+        "list json": "/api/v1/signalements/?page_size=50",
+        "list geojson": "/api/v1/signalements/?page_size=50&format=geojson",
+        "categories": "/api/v1/categories/",
+        "communes": "/api/v1/communes/",
+    }
+    for name, path in fixed.items():
+        result = load(
+            lambda rng, n=name, p=path: (n, "GET", p, None, {}), users=4, seconds=SCENARIO_SECONDS
+        )
+        out[name] = {**result.get(name, {"n": 0}), "floor_ms": sql_floor(path)}
+    result = load(
+        lambda rng: ("detail", "GET", f"/api/v1/signalements/{rng.choice(ids)}/", None, {}),
+        users=4,
+        seconds=SCENARIO_SECONDS,
+    )
+    out["detail"] = {
+        **result.get("detail", {"n": 0}),
+        "floor_ms": sql_floor(f"/api/v1/signalements/{ids[0]}/"),
+    }
+    return out
+
+
+def public_ids(limit: int = 2000) -> list[int]:
+    from signalements.models import Signalement
+
+    return list(Signalement.objects.public().order_by("?").values_list("pk", flat=True)[:limit])
+
+
+def jpeg_12mp(seed: int) -> bytes:
+    """A 4032 x 3024 JPEG with noise, about the weight of a phone photo."""
+    from PIL import Image
+
+    size = (4032, 3024)
+    noise = Image.effect_noise(size, 24 + seed)
+    gradient = Image.linear_gradient("L").resize(size)
+    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
+    for name, filename, content in files:
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def filing_scenario(token: str, category_id: int, sink_port: int, repeat: int = 6) -> dict:
+    """POST a report with three 12-megapixel JPEGs; the floor is the same upload to a sink."""
+    photos = [jpeg_12mp(i) for i in range(3)]
+    body, content_type = multipart(
+        {
+            "category": str(category_id),
+            "latitude": str(NIMES[1]),
+            "longitude": str(NIMES[0]),
+            "description": "Nid de poule devant l'école (bench)",
+        },
+        [("photos", f"IMG_{i}.jpg", photo) for i, photo in enumerate(photos)],
+    )
+    headers = {"Content-Type": content_type, "Authorization": f"Bearer {token}"}
+    client, sink = Http(), Http(sink_port)
+    times, floors = [], []
+    for _ in range(repeat):
+        status, elapsed, data = client.call("POST", "/api/v1/signalements/", body, headers)
+        assert status == 201, (status, data[:300])
+        times.append(elapsed)
+        _s, floor, _d = sink.call("POST", "/upload-sink", body, {"Content-Type": content_type})
+        floors.append(floor)
+    return {
+        **summary(times),
+        "floor_ms": round(statistics.median(floors), 1),
+        "photo_mb": [round(len(p) / 1e6, 2) for p in photos],
+        "note": "201 once stored; resizing runs after, in the task worker",
+    }
+
+
+# Push -----------------------------------------------------------------------------------------
+
+
+def start_fake_fcm() -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "fake_fcm_server.py")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    port = int(server.stdout.readline().strip())
+    return server, port
+
+
+def fake_fcm_count(port: int) -> int:
+    return json.loads(Http(port).call("GET", "/stats")[2])["sends"]
+
+
+def fanout_scenario(fcm_port: int) -> dict:
+    from django.conf import settings
+
+    from geo.models import Commune
+    from push import services
+    from push.models import BroadcastSend, Device, Kind, Status
+
+    settings.FCM_ENDPOINT = f"http://127.0.0.1:{fcm_port}"
+    devices = Device.objects.active().exclude(topic="").count()
+    before = fake_fcm_count(fcm_port)
+    started = time.perf_counter()
+    item = services.broadcast(
+        key=f"bench-{uuid.uuid4()}",
+        kind=Kind.NEW_CONSULTATION,
+        title={"fr": "Nouvelle concertation", "en": "New consultation"},
+        body={"fr": "Donnez votre avis", "en": "Have your say"},
+        communes=Commune.objects.all(),
+        link_type="consultation",
+        link_id="1",
+    )
+    while services.deliver_due(batch_size=500):
+        pass
+    elapsed = time.perf_counter() - started
+    sent = BroadcastSend.objects.filter(broadcast=item, status=Status.SENT).count()
+    return {
+        "devices": devices,
+        "seconds": round(elapsed, 2),
+        "fcm_requests": fake_fcm_count(fcm_port) - before,
+        "topic_sends_sent": sent,
+    }
+
+
+def personal_scenario(fcm_port: int) -> dict:
+    from django.conf import settings
+
+    from backend.models import User
+    from push import services
+    from push.models import Delivery, Kind, Status
+
+    settings.FCM_ENDPOINT = f"http://127.0.0.1:{fcm_port}"
+    users = User.objects.filter(email__startswith="bench-user-").only("pk", "is_active")
+    started = time.perf_counter()
+    services.notify(
+        users=users,
+        kind=Kind.MY_REPORTS,
+        title={"fr": "Votre signalement avance"},
+        body={"fr": "Il est pris en compte."},
+        link_type="signalement",
+        link_id="1",
+    )
+    queued = time.perf_counter() - started
+    total = Delivery.objects.filter(status=Status.PENDING, channel="push").count()
+    env = {**os.environ, "FCM_ENDPOINT": settings.FCM_ENDPOINT}
+    started = time.perf_counter()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "push_worker.py")], cwd=ROOT, env=env
+        )
+        for _ in range(PUSH_WORKERS)
+    ]
+    for worker in workers:
+        worker.wait(timeout=600)
+    elapsed = time.perf_counter() - started
+    sent = Delivery.objects.filter(status=Status.SENT).count()
+    floor = bare_fcm_rate(fcm_port, PUSH_WORKERS * 1, 2000)
+    return {
+        "deliveries": total,
+        "sent": sent,
+        "queue_seconds": round(queued, 2),
+        "deliver_seconds": round(elapsed, 2),
+        "per_second": round(sent / elapsed, 1),
+        "push_worker_processes": PUSH_WORKERS,
+        "floor_per_second": floor,
+    }
+
+
+def bare_fcm_rate(port: int, threads: int, count: int) -> float:
+    """Bare HTTP POSTs of a message to the fake FCM, with as many threads as workers."""
+    body = json.dumps({"message": {"token": "floor", "notification": {"title": "t"}}}).encode()
+    per_thread = count // threads
+
+    def run() -> None:
+        client = Http(port)
+        for _ in range(per_thread):
+            client.call(
+                "POST",
+                "/v1/projects/agglo-bench/messages:send",
+                body,
+                {"Content-Type": "application/json"},
+            )
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return round(per_thread * threads / (time.perf_counter() - started), 1)
+
+
+# Mixed load -----------------------------------------------------------------------------------
+
+
+def mixed_scenario(ids: list[int], tokens: list[str], category_id: int) -> dict:
+    zooms = [11, 13, 13, 14, 15, 15, 16, 17]
+    choices = [
+        ("map", 35),
+        ("list", 20),
+        ("detail", 20),
+        ("inbox", 15),
+        ("categories", 5),
+        ("create", 5),
+    ]
+    names, weights = zip(*choices, strict=True)
+
+    def request(rng: random.Random) -> Request:
+        name = rng.choices(names, weights)[0]
+        auth = {"Authorization": f"Bearer {rng.choice(tokens)}"}
+        if name == "map":
+            return name, "GET", map_path(rng, rng.choice(zooms)), None, {}
+        if name == "list":
+            return name, "GET", "/api/v1/signalements/?page_size=20", None, {}
+        if name == "detail":
+            return name, "GET", f"/api/v1/signalements/{rng.choice(ids)}/", None, {}
+        if name == "inbox":
+            return name, "GET", "/api/v1/notifications/", None, auth
+        if name == "categories":
+            return name, "GET", "/api/v1/categories/", None, {}
+        body = json.dumps(
+            {
+                "category": category_id,
+                "latitude": NIMES[1] + rng.uniform(-0.02, 0.02),
+                "longitude": NIMES[0] + rng.uniform(-0.02, 0.02),
+                "description": "Lampadaire éteint (bench)",
+            }
+        ).encode()
+        return (
+            name,
+            "POST",
+            "/api/v1/signalements/",
+            body,
+            {
+                **auth,
+                "Content-Type": "application/json",
+            },
+        )
+
+    return load(request, users=MIXED_USERS, seconds=MIXED_SECONDS, think_ms=250)
+
+
+# Main -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from signalements.models import Category
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads",
+            "database_pool": True,
+        },
+        "scales": {},
+    }
+    category_id = Category.objects.get(slug="chaussee-degradee").pk
+    tokens = bench_tokens(MIXED_USERS)
+    fcm, fcm_port = start_fake_fcm()
+    server = start_server()
+    try:
+        for scale in SCALES:
+            missing = scale - report_count()
+            seed_seconds = psql("seed_reports.sql", n=missing) if missing > 0 else 0.0
+            print(f"==> {scale} reports (seeded in {seed_seconds:.0f} s)", flush=True)
+            ids = public_ids()
+            results["scales"][str(scale)] = {
+                "reports": report_count(),
+                "seed_seconds": round(seed_seconds, 1),
+                "endpoints": read_scenarios(ids),
+            }
+            write(results)
+            print(f"==> mixed load: {MIXED_USERS} users for {MIXED_SECONDS:.0f} s", flush=True)
+            results["scales"][str(scale)]["mixed"] = mixed_scenario(ids, tokens, category_id)
+            write(results)
+        print("==> filing a report with three 12-megapixel photos", flush=True)
+        results["filing"] = filing_scenario(tokens[0], category_id, fcm_port)
+        write(results)
+        print("==> push fan-out and personal notifications", flush=True)
+        seed = psql("seed_devices.sql", devices=FANOUT_DEVICES, users=PERSONAL_USERS)
+        results["push_seed_seconds"] = round(seed, 1)
+        results["fanout"] = fanout_scenario(fcm_port)
+        results["personal"] = personal_scenario(fcm_port)
+        write(results)
+    finally:
+        stop(server)
+        stop(fcm)
+    from bench.report import render
+
+    (ROOT / "bench" / "RESULTS.md").write_text(render(results), encoding="utf-8")
+    print("==> bench/results/latest.json and bench/RESULTS.md written", flush=True)
+
+
+def write(results: dict) -> None:
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

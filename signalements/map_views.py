@@ -1,0 +1,116 @@
+"""The map of public reports at any zoom: clusters with counts far out, points close in."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from signalements import selectors
+from signalements.models import Status
+
+MAX_ZOOM = 22
+
+
+class MapQuerySerializer(serializers.Serializer):
+    bbox = serializers.CharField(
+        help_text=gettext_lazy(
+            "The viewport: min longitude, min latitude, max longitude, max latitude."
+        )
+    )
+    zoom = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_ZOOM,
+        help_text=gettext_lazy("Zoom level of the map (clusters below 16, points from 16 on)."),
+    )
+    category = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text=gettext_lazy("Category ids (repeat the parameter for several)."),
+    )
+    status = serializers.ListField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        required=False,
+        help_text=gettext_lazy("Statuses (repeat the parameter for several)."),
+    )
+    since = serializers.DateTimeField(
+        required=False, help_text=gettext_lazy("Only reports created since then.")
+    )
+
+    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
+        try:
+            numbers = [float(part) for part in value.split(",")]
+        except ValueError:
+            numbers = []
+        if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+            raise serializers.ValidationError(
+                _("Give four numbers: min longitude, min latitude, max longitude, max latitude.")
+            )
+        min_x, min_y, max_x, max_y = numbers
+        if not (-180 <= min_x < max_x <= 180 and -90 <= min_y < max_y <= 90):
+            raise serializers.ValidationError(_("The box is not a valid WGS84 rectangle."))
+        return min_x, min_y, max_x, max_y
+
+
+MAP_EXAMPLE = {
+    "type": "FeatureCollection",
+    "mode": "clusters",
+    "cell_size": 0.0055,
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [4.3601, 43.8367]},
+            "properties": {"cluster": True, "count": 42},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [4.35, 43.84]},
+            "properties": {"id": 17, "category": 3, "status": "nouveau"},
+        },
+    ],
+}
+
+
+class SignalementMapView(APIView):
+    """Public reports of a viewport, for a map at any zoom, over any number of reports.
+
+    Below zoom 16 reports are grouped by the database on a grid whose cell follows the
+    zoom (about 64 px on screen): each cell is one feature with ``cluster`` and ``count``,
+    or the report itself when it is alone. From zoom 16 on, reports come one by one
+    (at most 2000, the newest). The grid is fixed on the globe, so the same viewport
+    gets the same answer on every phone (ETag, shared caches).
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[MapQuerySerializer],
+        responses={
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="A GeoJSON FeatureCollection of clusters and points.",
+                examples=[OpenApiExample("clusters", value=MAP_EXAMPLE)],
+            )
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        query = MapQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data: dict[str, Any] = query.validated_data
+        body = selectors.signalement_map(
+            bbox=data["bbox"],
+            zoom=data["zoom"],
+            categories=data.get("category"),
+            statuses=data.get("status"),
+            since=data.get("since"),
+        )
+        # The GeoJSON text comes whole from the selector: no parsing and re-rendering here.
+        return HttpResponse(body, content_type="application/geo+json")

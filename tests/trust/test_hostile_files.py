@@ -1,0 +1,116 @@
+"""A corpus of hostile files, generated here: each is refused with 400, nothing is stored."""
+
+from __future__ import annotations
+
+import io
+import resource
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from signalements.models import Category, Photo, Signalement
+from tests import figures
+from tests.signalements.factories import SAINT_GILLES
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(size=(64, 48), **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "blue").save(buffer, format="JPEG", **save)
+    return buffer.getvalue()
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bomb() -> bytes:
+    """A PNG declaring 100,000 x 100,000 pixels, compressed to a few kilobytes."""
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    row = b"\x00" + b"\x00" * 100_000
+    data = zlib.compress(row * 50, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", data)
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def jpeg_huge_declared() -> bytes:
+    """A real JPEG whose frame header claims 60,000 x 60,000 pixels."""
+    data = bytearray(jpeg())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 60_000, 60_000)
+    return bytes(data)
+
+
+def gif_many_frames() -> bytes:
+    frames = [Image.new("P", (8, 8), index % 256) for index in range(3000)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
+
+
+def exif_absurd() -> bytes:
+    """A JPEG with an EXIF orientation of 9999 and GPS degrees of 1e9, and a script inside."""
+    exif = Image.Exif()
+    exif[0x0112] = 9999
+    exif.get_ifd(0x8825).update({1: "N", 2: (1e9, 0.0, 0.0), 3: "E", 4: (1e9, 0.0, 0.0)})
+    exif[0x010E] = "<script>alert(1)</script>"
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32)).save(buffer, format="JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+CORPUS = {
+    "truncated.jpg": lambda: jpeg((800, 600))[:1500],
+    "bomb.png": png_bomb,
+    "huge-declared.jpg": jpeg_huge_declared,
+    "frames.gif": gif_many_frames,
+    "drawing.svg": lambda: (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    ),
+    "page.jpg": lambda: b"<!DOCTYPE html><html><body>not a photo</body></html>",
+    "document.jpg": lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    "polyglot.jpg": lambda: jpeg() + b"<script>fetch('/api/v1/me/')</script>",
+    "exif-absurd.jpg": exif_absurd,
+    "empty.jpg": lambda: b"",
+    "big.jpg": lambda: jpeg() + b"\0" * (25 * 1024 * 1024),
+}
+
+
+def stored_files(*roots: Path) -> list[Path]:
+    return [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_a_hostile_file_is_refused_and_nothing_is_stored(client_for, citizen, settings, name):
+    content = CORPUS[name]()
+    before = (Signalement.objects.count(), Photo.objects.count())
+    memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = client_for(citizen).post(
+        "/api/v1/signalements/",
+        {
+            "category": Category.objects.get(slug="chaussee-degradee").pk,
+            "description": "Test",
+            "latitude": SAINT_GILLES[0],
+            "longitude": SAINT_GILLES[1],
+            "photos": [io.BytesIO(content)],
+        },
+        format="multipart",
+    )
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory_before) / 1024
+    assert response.status_code == 400, (name, response.status_code, response.content[:200])
+    body = response.json()
+    assert "photos" in body["fields"], body
+    assert (Signalement.objects.count(), Photo.objects.count()) == before
+    assert (
+        stored_files(Path(settings.MEDIA_ROOT), Path(settings.SIGNALEMENT_PRIVATE_MEDIA_ROOT)) == []
+    )
+    assert grown_mb < 400, f"{name} made the process grow by {grown_mb:.0f} MB"
+    figures.count("hostile files refused")
