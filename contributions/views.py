@@ -389,6 +389,13 @@ class ConsultationContributionsView(generics.ListAPIView):
     serializer_class = serializers.ContributionSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     filter_backends: list = []
+    throttle_scope = "contribution"
+
+    def get_throttles(self):  # noqa: ANN201
+        # Writing is limited per account and per address, reading only by the global limits.
+        if self.request.method == "POST":
+            return [*super().get_throttles(), ScopedRateThrottle()]
+        return super().get_throttles()
 
     def get_queryset(self) -> QuerySet[Contribution]:
         if getattr(self, "swagger_fake_view", False):
@@ -420,6 +427,13 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ContributionDetailSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsContributionAuthor]
     filter_backends: list = []
+
+    def get_throttles(self):  # noqa: ANN201
+        if self.action == "flag":
+            # Flags are limited per account and per address, beside the global limits.
+            self.throttle_scope = "flag"
+            return [*super().get_throttles(), ScopedRateThrottle()]
+        return super().get_throttles()
 
     def get_queryset(self) -> QuerySet[Contribution]:
         if getattr(self, "swagger_fake_view", False):

@@ -60,3 +60,23 @@ def test_login_is_limited_per_address(api, tight):
 def test_anonymous_forms_are_limited_per_address(api, tight, path, payload):
     statuses = [api.post(path, payload).status_code for _ in range(3)]
     assert statuses[-1] == 429, statuses
+
+
+def test_contributions_and_flags_are_limited(client_for, citizen, other_citizen, tight):
+    from contributions.models import CharterReason, Consultation, Contribution
+
+    consultation = Consultation.objects.open().filter(contributions_allowed=True).first()
+    client = client_for(citizen)
+    url = f"/api/v1/consultations/{consultation.slug}/contributions/"
+    statuses = [
+        client.post(url, {"kind": "idea", "body": f"Idée {n}"}).status_code for n in range(3)
+    ]
+    assert statuses[-1] == 429, statuses
+    reason = CharterReason.objects.filter(organisation=consultation.organisation).first()
+    flagger = client_for(other_citizen)
+    targets = Contribution.objects.exclude(author=other_citizen).filter(state="published")[:3]
+    flags = [
+        flagger.post(f"/api/v1/contributions/{c.pk}/flag/", {"reason": reason.pk}).status_code
+        for c in targets
+    ]
+    assert flags[-1] == 429, flags
