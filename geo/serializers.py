@@ -12,7 +12,7 @@ COMMUNE_FIELDS = ["id", "insee_code", "name", "postcodes", "population", "organi
 class CommuneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Commune
-        fields = COMMUNE_FIELDS
+        fields = [*COMMUNE_FIELDS]  # a copy each: rest_framework_gis appends to it
 
 
 class CommuneGeoSerializer(GeoFeatureModelSerializer):
@@ -21,12 +21,13 @@ class CommuneGeoSerializer(GeoFeatureModelSerializer):
     class Meta:
         model = Commune
         geo_field = "geometry_simplified"
-        fields = COMMUNE_FIELDS
+        fields = [*COMMUNE_FIELDS]  # a copy each: rest_framework_gis appends to it
 
 
 class CommuneFullGeoSerializer(CommuneGeoSerializer):
     class Meta(CommuneGeoSerializer.Meta):
         geo_field = "geometry"
+        fields = [*COMMUNE_FIELDS]
 
 
 class LocateQuerySerializer(serializers.Serializer):

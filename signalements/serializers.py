@@ -203,7 +203,7 @@ class SignalementSerializer(SignalementMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Signalement
-        fields = SIGNALEMENT_FIELDS
+        fields = [*SIGNALEMENT_FIELDS]
 
     @extend_schema_field(OpenApiTypes.FLOAT)
     def get_latitude(self, signalement: Signalement) -> float:

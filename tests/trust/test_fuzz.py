@@ -26,16 +26,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-# Django's own test client does the same: the test's database connection must survive
-# the end of each request made through the WSGI application.
-request_started.disconnect(close_old_connections)
-request_finished.disconnect(close_old_connections)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_5xx_or_off_schema(case, db):
+    # As Django's own test client does (and undoes after each of its requests): the test's
+    # database connection must survive the end of each request made through the WSGI app.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     token = RefreshToken.for_user(User.objects.get(email="citoyen@demo.test")).access_token
     # The test transport does not inflate gzip: ask for plain bodies to validate them.
     plain = {"Accept-Encoding": "identity"}
