@@ -76,7 +76,9 @@ FROM (
            floor(random() * (SELECT count(*) FROM bench_categories))::int AS k
     FROM bench_points
 ) p
-JOIN bench_categories cat ON cat.k = p.k;
+JOIN bench_categories cat ON cat.k = p.k
+-- Rows land in the order reports come in real life (ids and the table follow time).
+ORDER BY p.created_at;
 
 -- Photo rows: about 40 % of the new reports have one photo, 15 % a second one.
 INSERT INTO signalements_photo (position, status, original, large, thumbnail, width, height,

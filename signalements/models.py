@@ -413,6 +413,40 @@ class Signalement(models.Model):
         return f"#{self.pk} {self.category}"
 
 
+class MapCell(models.Model):
+    """How many public reports one grid cell of the map holds, by category and status.
+
+    One row per zoom level (0 to 15), cell, category and status, with the sums of the
+    coordinates for the cluster's centre. PostgreSQL keeps it up to date by itself:
+    statement triggers on the reports table add and subtract what each INSERT, UPDATE
+    or DELETE changes (migration 0004). The map below zoom 16 then adds up the rows of
+    the viewport's cells, whatever the number of reports. Unused on SpatiaLite.
+    """
+
+    level = models.PositiveSmallIntegerField(_("zoom level"))
+    cx = models.IntegerField(_("cell column"))
+    cy = models.IntegerField(_("cell row"))
+    # No foreign key: rows of emptied cells stay behind and must not block a deletion.
+    category_id = models.IntegerField(_("category"))
+    status = models.CharField(_("status"), max_length=20)
+    n = models.IntegerField(_("reports"), default=0)
+    sum_x = models.FloatField(_("sum of longitudes"), default=0)
+    sum_y = models.FloatField(_("sum of latitudes"), default=0)
+
+    class Meta:
+        verbose_name = _("map cell")
+        verbose_name_plural = _("map cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cx", "cy", "category_id", "status"],
+                name="signalements_mapcell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"z{self.level} {self.cx},{self.cy}: {self.n}"
+
+
 def original_upload_to(instance: Photo, filename: str) -> str:
     return f"signalements/originals/{instance.signalement_id}/{filename}"
 

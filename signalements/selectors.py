@@ -26,6 +26,7 @@ from backend.models import User
 from signalements.models import (
     OPEN_STATUSES,
     Category,
+    MapCell,
     Signalement,
     SignalementEvent,
     SignalementQuerySet,
@@ -211,6 +212,49 @@ def _map_where(
     return " AND ".join(clauses), params
 
 
+def _cell_range(bbox: tuple[float, float, float, float], size: float) -> tuple[int, int, int, int]:
+    """The first and last grid cells touched by the box (columns, then rows)."""
+    return (
+        math.floor(bbox[0] / size),
+        math.floor(bbox[2] / size),
+        math.floor(bbox[1] / size),
+        math.floor(bbox[3] / size),
+    )
+
+
+def _cells_box(
+    bbox: tuple[float, float, float, float], size: float
+) -> tuple[float, float, float, float]:
+    """The box widened to whole cells: a cell touching the viewport counts all its reports."""
+    first_x, last_x, first_y, last_y = _cell_range(bbox, size)
+    return first_x * size, first_y * size, (last_x + 1) * size, (last_y + 1) * size
+
+
+def map_level(size: float) -> int | None:
+    """The MapCell level whose cells have this side, or None when no level has it."""
+    level = math.log2(360.0 / (size * MAP_CELLS_PER_TILE))
+    if level != int(level) or not 0 <= level < MAP_POINTS_ZOOM:
+        return None
+    return int(level)
+
+
+_POINT_PROPS = "json_build_object('id', id, 'category', category_id, 'status', status)"
+_CLUSTER_PROPS = "json_build_object('cluster', true, 'count', n)"
+_FEATURE = (
+    "json_build_object('type', 'Feature', 'geometry', json_build_object('type', 'Point', "
+    "'coordinates', json_build_array(round(x::numeric, 6), round(y::numeric, 6))), "
+    "'properties', {props})"
+)
+
+
+def _collection(mode: str, feature: str, source: str, size: float | None) -> str:
+    cell_size = "'cell_size', %s, " if size is not None else ""
+    return (
+        f"SELECT json_build_object('type', 'FeatureCollection', 'mode', '{mode}', {cell_size}"
+        f"'features', coalesce(json_agg({feature}), '[]'))::text FROM ({source}) f"
+    )
+
+
 def map_sql(
     *,
     bbox: tuple[float, float, float, float],
@@ -223,44 +267,105 @@ def map_sql(
 
     The database groups and serialises: Python only passes the bytes on, so the answer
     costs what the query costs (the bench measures the same SQL alone as the floor).
-    Cells are ``floor(x / size), floor(y / size)``, the grid of ST_SnapToGrid, computed on
-    the coordinates rather than by building a snapped geometry per row (cheaper to group).
+    Cells are ``floor(x / size), floor(y / size)``, the grid of ST_SnapToGrid. Below
+    zoom 16 the counts come from the MapCell table, which the database keeps per level,
+    cell, category and status: the cost follows the number of cells on screen, not the
+    number of reports. A ``since`` filter cannot use it and groups the reports live.
     """
-    where, params = _map_where(
-        bbox=bbox, categories=categories or [], statuses=statuses or [], since=since
-    )
     table = Signalement._meta.db_table
     category_table = Category._meta.db_table
-    point_props = "json_build_object('id', id, 'category', category_id, 'status', status)"
-    feature = (
-        "json_build_object('type', 'Feature', 'geometry', json_build_object('type', 'Point', "
-        "'coordinates', json_build_array(round(x::numeric, 6), round(y::numeric, 6))), "
-        "'properties', {props})"
-    )
     if zoom >= MAP_POINTS_ZOOM:
-        sql = (
-            f"SELECT json_build_object('type', 'FeatureCollection', 'mode', 'points', "
-            f"'features', coalesce(json_agg({feature.format(props=point_props)}), '[]'))::text "
-            f"FROM (SELECT s.id, s.category_id, s.status, ST_X(s.location) AS x, "
-            f"ST_Y(s.location) AS y FROM {table} s JOIN {category_table} c "
-            f"ON c.id = s.category_id WHERE {where} ORDER BY s.id DESC LIMIT %s) p"
+        where, params = _map_where(
+            bbox=bbox, categories=categories or [], statuses=statuses or [], since=since
         )
+        source = (
+            f"SELECT s.id, s.category_id, s.status, ST_X(s.location) AS x, "
+            f"ST_Y(s.location) AS y FROM {table} s JOIN {category_table} c "
+            f"ON c.id = s.category_id WHERE {where} ORDER BY s.id DESC LIMIT %s"
+        )
+        sql = _collection("points", _FEATURE.format(props=_POINT_PROPS), source, None)
         return sql, [*params, MAP_MAX_POINTS]
     size = map_cell_size(zoom=zoom, bbox=bbox)
-    cluster_props = (
-        f"CASE WHEN n = 1 THEN {point_props} "
-        "ELSE json_build_object('cluster', true, 'count', n) END"
+    level = map_level(size)
+    if since is None and level is not None:
+        return _map_cells_sql(
+            size=size, level=level, bbox=bbox, categories=categories, statuses=statuses
+        )
+    where, params = _map_where(
+        bbox=_cells_box(bbox, size),
+        categories=categories or [],
+        statuses=statuses or [],
+        since=since,
     )
-    sql = (
-        f"SELECT json_build_object('type', 'FeatureCollection', 'mode', 'clusters', "
-        f"'cell_size', %s, "
-        f"'features', coalesce(json_agg({feature.format(props=cluster_props)}), '[]'))::text "
-        f"FROM (SELECT count(*) AS n, avg(ST_X(s.location)) AS x, avg(ST_Y(s.location)) AS y, "
+    props = f"CASE WHEN n = 1 THEN {_POINT_PROPS} ELSE {_CLUSTER_PROPS} END"
+    source = (
+        f"SELECT count(*) AS n, avg(ST_X(s.location)) AS x, avg(ST_Y(s.location)) AS y, "
         f"min(s.id) AS id, min(s.category_id) AS category_id, min(s.status) AS status "
         f"FROM {table} s JOIN {category_table} c ON c.id = s.category_id WHERE {where} "
-        f"GROUP BY floor(ST_X(s.location) / %s), floor(ST_Y(s.location) / %s)) g"
+        f"GROUP BY floor(ST_X(s.location) / %s), floor(ST_Y(s.location) / %s)"
     )
+    sql = _collection("clusters", _FEATURE.format(props=props), source, size)
     return sql, [size, *params, size, size]
+
+
+def _map_cells_sql(
+    *,
+    size: float,
+    level: int,
+    bbox: tuple[float, float, float, float],
+    categories: list[int] | None,
+    statuses: list[str] | None,
+) -> tuple[str, list[Any]]:
+    """Clusters from the MapCell counts; a cell holding one report shows that report."""
+    first_x, last_x, first_y, last_y = _cell_range(bbox, size)
+    filters, filter_params = "", []
+    lone_filters, lone_params = "", []
+    if categories:
+        filters += " AND m.category_id = ANY(%s)"
+        lone_filters += " AND s.category_id = ANY(%s)"
+        filter_params.append(categories)
+        lone_params.append(categories)
+    if statuses:
+        filters += " AND m.status = ANY(%s)"
+        lone_filters += " AND s.status = ANY(%s)"
+        filter_params.append(statuses)
+        lone_params.append(statuses)
+    table = Signalement._meta.db_table
+    category_table = Category._meta.db_table
+    cells = (
+        f"SELECT m.cx, m.cy, sum(m.n) AS n, sum(m.sum_x) AS sx, sum(m.sum_y) AS sy "
+        f"FROM {MapCell._meta.db_table} m JOIN {category_table} c ON c.id = m.category_id "
+        f"WHERE m.level = %s AND m.cx BETWEEN %s AND %s AND m.cy BETWEEN %s AND %s "
+        f"AND c.is_public{filters} GROUP BY m.cx, m.cy HAVING sum(m.n) > 0"
+    )
+    # The report alone in its cell, found through the spatial index.
+    lone = (
+        f"SELECT s.id, s.category_id, s.status FROM {table} s "
+        f"JOIN {category_table} c ON c.id = s.category_id "
+        f"WHERE cells.n = 1 AND s.location && ST_MakeEnvelope(cells.cx * %s, cells.cy * %s, "
+        f"(cells.cx + 1) * %s, (cells.cy + 1) * %s, 4326) "
+        f"AND floor(ST_X(s.location) / %s) = cells.cx AND floor(ST_Y(s.location) / %s) = cells.cy "
+        f"AND s.is_public AND c.is_public{lone_filters} LIMIT 1"
+    )
+    source = (
+        f"SELECT cells.n, cells.sx / cells.n AS x, cells.sy / cells.n AS y, "
+        f"lone.id, lone.category_id, lone.status "
+        f"FROM ({cells}) cells LEFT JOIN LATERAL ({lone}) lone ON true"
+    )
+    props = f"CASE WHEN id IS NOT NULL THEN {_POINT_PROPS} ELSE {_CLUSTER_PROPS} END"
+    sql = _collection("clusters", _FEATURE.format(props=props), source, size)
+    params = [
+        size,
+        level,
+        first_x,
+        last_x,
+        first_y,
+        last_y,
+        *filter_params,
+        *([size] * 6),
+        *lone_params,
+    ]
+    return sql, params
 
 
 def signalement_map(
@@ -305,6 +410,9 @@ def _signalement_map_python(
 ) -> dict[str, Any]:
     from django.contrib.gis.geos import Polygon
 
+    size = map_cell_size(zoom=zoom, bbox=bbox)
+    if zoom < MAP_POINTS_ZOOM:
+        bbox = _cells_box(bbox, size)
     queryset = Signalement.objects.public().filter(location__bboverlaps=Polygon.from_bbox(bbox))
     if categories:
         queryset = queryset.filter(category_id__in=categories)
@@ -326,7 +434,6 @@ def _signalement_map_python(
             point(pk, cat, status, loc.x, loc.y) for pk, cat, status, loc in rows[:MAP_MAX_POINTS]
         ]
         return {"type": "FeatureCollection", "mode": "points", "features": features}
-    size = map_cell_size(zoom=zoom, bbox=bbox)
     cells: dict[tuple[int, int], list[Any]] = {}
     for pk, cat, status, loc in rows:
         key = (math.floor(loc.x / size), math.floor(loc.y / size))

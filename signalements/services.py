@@ -768,3 +768,18 @@ def overdue_summary_send() -> int:
             ):
                 queued += 1
     return queued
+
+
+def map_cells_rebuild() -> int | None:
+    """Recount the map's per-cell counts from the reports; None off PostgreSQL.
+
+    Triggers keep the counts as reports change; this is for after a bulk load made with
+    the triggers disabled. Writers to the reports wait while it runs.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT signalements_mapcell_rebuild()")
+        return cursor.fetchone()[0]

@@ -1,0 +1,146 @@
+"""The map's per-cell counts (PostgreSQL) follow every change to the reports.
+
+Each test compares the map drawn from the counts with the map grouped live from the
+reports (the Python grid, which never reads the counts) after one kind of change.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.db import connection
+
+from signalements import selectors
+from signalements.models import Category, MapCell, Signalement, Status
+from tests.signalements.factories import NIMES, SAINT_GILLES, file_report
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the counts are kept by PostgreSQL triggers"
+    ),
+]
+
+TERRITORY = (4.0, 43.6, 4.7, 44.1)
+
+
+def _summary(body: dict) -> list:
+    return sorted(
+        (
+            f["properties"].get("count", 1),
+            f["properties"].get("id"),
+            f["properties"].get("status"),
+            round(f["geometry"]["coordinates"][0], 5),
+            round(f["geometry"]["coordinates"][1], 5),
+        )
+        for f in body["features"]
+    )
+
+
+def assert_counts_match(zoom: int = 11, **filters: object) -> dict:
+    """The map from the counts equals the live grouping, for the whole territory."""
+    from_cells = json.loads(selectors.signalement_map(bbox=TERRITORY, zoom=zoom, **filters))
+    live = selectors._signalement_map_python(
+        bbox=TERRITORY,
+        zoom=zoom,
+        categories=filters.get("categories"),
+        statuses=filters.get("statuses"),
+        since=None,
+    )
+    assert _summary(from_cells) == _summary(live)
+    return from_cells
+
+
+def _count_at(body: dict, report: Signalement) -> int:
+    """The count of the feature that stands for the report's cell (0 when none)."""
+    size = body["cell_size"]
+    cell = (report.location.x // size, report.location.y // size)
+    for feature in body["features"]:
+        x, y = feature["geometry"]["coordinates"]
+        if (x // size, y // size) == cell:
+            return feature["properties"].get("count", 1)
+    return 0
+
+
+def test_the_map_reads_the_counts_below_zoom_16():
+    sql, _params = selectors.map_sql(bbox=TERRITORY, zoom=11)
+    assert MapCell._meta.db_table in sql
+    sql, _params = selectors.map_sql(bbox=TERRITORY, zoom=16)
+    assert MapCell._meta.db_table not in sql
+
+
+@pytest.mark.parametrize("zoom", [5, 9, 12, 15])
+def test_counts_match_the_reports_at_every_level(zoom):
+    assert_counts_match(zoom)
+
+
+def test_a_new_report_counts_at_once(citizen):
+    before = assert_counts_match()
+    report = file_report(citizen)
+    after = assert_counts_match()
+    assert _count_at(after, report) == _count_at(before, report) + 1
+
+
+def test_a_status_change_moves_the_report_between_filters(citizen):
+    report = file_report(citizen)
+    Signalement.objects.filter(pk=report.pk).update(status=Status.IN_PROGRESS)
+    assert_counts_match(statuses=[Status.NEW])
+    in_progress = assert_counts_match(statuses=[Status.IN_PROGRESS])
+    assert _count_at(in_progress, report) >= 1
+
+
+def test_a_moved_report_leaves_its_cell(citizen):
+    report = file_report(citizen)
+    before = assert_counts_match()
+    Signalement.objects.filter(pk=report.pk).update(
+        location=Point(SAINT_GILLES[1], SAINT_GILLES[0], srid=4326)
+    )
+    after = assert_counts_match()
+    assert _count_at(after, report) == _count_at(before, report) - 1
+
+
+def test_an_unpublished_or_deleted_report_is_no_longer_counted(citizen):
+    first, second = file_report(citizen), file_report(citizen, at=SAINT_GILLES)
+    with_both = assert_counts_match()
+    Signalement.objects.filter(pk=first.pk).update(is_public=False)
+    Signalement.objects.filter(pk=second.pk).delete()
+    without = assert_counts_match()
+    assert _count_at(without, first) == _count_at(with_both, first) - 1
+
+
+def test_a_private_category_disappears_from_the_map(citizen):
+    report = file_report(citizen)
+    Category.objects.filter(pk=report.category_id).update(is_public=False)
+    body = assert_counts_match(categories=[report.category_id])
+    assert body["features"] == []
+
+
+def test_a_cell_with_one_report_shows_that_report(citizen):
+    Signalement.objects.all().delete()
+    report = file_report(citizen, at=NIMES)
+    body = assert_counts_match(zoom=9)
+    assert [f["properties"] for f in body["features"]] == [
+        {"id": report.pk, "category": report.category_id, "status": report.status}
+    ]
+
+
+def test_rebuilding_gives_the_counts_the_triggers_kept(citizen):
+    file_report(citizen)
+    Signalement.objects.filter(pk=file_report(citizen, at=SAINT_GILLES).pk).update(
+        status=Status.RESOLVED
+    )
+
+    def live_rows() -> set:
+        return set(
+            MapCell.objects.filter(n__gt=0).values_list(
+                "level", "cx", "cy", "category_id", "status", "n"
+            )
+        )
+
+    kept = live_rows()
+    call_command("map_cells_rebuild", verbosity=0)
+    assert live_rows() == kept
+    assert not MapCell.objects.filter(n__lte=0).exists()
