@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -31,6 +34,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 class SignalementPagination(CursorPagination):
     ordering = ("-created_at", "-id")
+    # A map's list of a viewport: up to 500 features in one answer.
+    max_page_size = 500
 
     def get_paginated_response(self, data: Any) -> Response:
         if isinstance(data, dict) and data.get("type") == "FeatureCollection":
@@ -44,6 +49,18 @@ class SignalementPagination(CursorPagination):
                 }
             )
         return super().get_paginated_response(data)
+
+    def geojson_page(self, features: str) -> HttpResponse:
+        """A FeatureCollection page around features already written as JSON text."""
+        head = json.dumps(
+            {
+                "type": "FeatureCollection",
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+            }
+        )
+        body = f'{head[:-1]}, "features": {features}}}'
+        return HttpResponse(body, content_type=GeoJSONRenderer.media_type)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         """A page is either the JSON page or a GeoJSON FeatureCollection with page links."""
@@ -156,6 +173,18 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
             user.is_staff
             or Membership.objects.filter(user=user, direction_id=signalement.direction_id).exists()
         )
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
+        if not (self._wants_geojson() and selectors.features_in_database()):
+            return super().list(request, *args, **kwargs)
+        # The database writes the features: a page of 500 costs what its query costs.
+        queryset = self.filter_queryset(Signalement.objects.public())
+        page = self.paginate_queryset(queryset.values("id", "created_at"))
+        features = selectors.signalement_features(
+            ids=[row["id"] for row in page],
+            media_prefix=request.build_absolute_uri(settings.MEDIA_URL),
+        )
+        return self.paginator.geojson_page(features)
 
     def get_serializer_class(self):  # noqa: ANN201
         if self._wants_geojson():
