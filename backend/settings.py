@@ -80,7 +80,15 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 SIGNALEMENT_TRIAGE_DIRECTION = env.str(
     "SIGNALEMENT_TRIAGE_DIRECTION", default="nm-developpement-durable"
 )
+# Public figures are recomputed at most this often per set of filters (0: always live).
+STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 SIGNALEMENT_KEEP_ORIGINALS = env.bool("SIGNALEMENT_KEEP_ORIGINALS", default=True)
+# Uploads: files over FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) go to a temporary file
+# that the storage then moves into place; the handlers only read the body in larger chunks.
+FILE_UPLOAD_HANDLERS = [
+    "signalements.storage.MemoryUploadHandler",
+    "signalements.storage.TemporaryUploadHandler",
+]
 SIGNALEMENT_PRIVATE_MEDIA_ROOT = Path(
     env.str("SIGNALEMENT_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 )
@@ -304,3 +312,5 @@ FCM_RETRY_BACKOFF = env.float("FCM_RETRY_BACKOFF", default=0.5)
 PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=6)
 PUSH_RETRY_BASE_SECONDS = env.int("PUSH_RETRY_BASE_SECONDS", default=30)
 PUSH_CLAIM_LEASE_SECONDS = env.int("PUSH_CLAIM_LEASE_SECONDS", default=300)
+# Push messages a worker sends at once (firebase-admin send_each, one thread each; <= 500).
+PUSH_SEND_CHUNK = env.int("PUSH_SEND_CHUNK", default=100)

@@ -273,4 +273,5 @@ class SignalementStatsView(generics.GenericAPIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        return Response(selectors.signalement_stats(queryset=queryset))
+        filters = sorted(request.query_params.lists())
+        return Response(selectors.signalement_stats_cached(queryset=queryset, filters=filters))

@@ -51,3 +51,17 @@ def test_a_bad_filter_is_a_400(api):
     response = api.get(URL, {"since": "yesterday"})
     assert response.status_code == 400
     assert "since" in response.json()["fields"]
+
+
+def test_figures_are_kept_for_a_while_and_say_when_they_were_computed(
+    api, known, settings, django_assert_num_queries
+):
+    settings.STATS_CACHE_SECONDS = 300
+    first = api.get(URL, {"commune": "30258"}).json()
+    Signalement.objects.filter(commune__insee_code="30258").delete()
+    with django_assert_num_queries(0):
+        again = api.get(URL, {"commune": "30258"}).json()
+    assert again == first
+    assert again["computed_at"]
+    other_filters = api.get(URL, {"commune": "30258", "category": 1}).json()
+    assert other_filters["total"] == 0
