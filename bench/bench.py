@@ -287,18 +287,54 @@ def map_path(rng: random.Random, zoom: int) -> str:
     return f"/api/v1/signalements/map/?bbox={viewport(rng, zoom)}&zoom={zoom}"
 
 
-def map_floor(zoom: int, samples: int = 8) -> float:
+MAP_FILTERS: dict[str, Callable[[], dict[str, Any]]] = {
+    "category+status": lambda: {
+        "category": list(_category_ids()[:3]),
+        "status": ["nouveau", "pris_en_compte", "en_cours"],
+    },
+    "last 30 days": lambda: {"since": _days_ago(30)},
+    "last year": lambda: {"since": _days_ago(365)},
+}
+
+
+def _category_ids() -> list[int]:
+    from signalements.models import Category
+
+    return list(Category.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _days_ago(days: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+def _query(params: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params, doseq=True)
+
+
+def map_floor(zoom: int, filters: dict[str, Any] | None = None, samples: int = 8) -> float:
     """The database's time for the same statement that builds the map's GeoJSON."""
     from django.db import connection
+    from django.utils.dateparse import parse_datetime
 
     from signalements import selectors
 
+    filters = filters or {}
     rng = random.Random(zoom)
     times = []
     with connection.cursor() as cursor:
         for _ in range(samples):
             box = tuple(float(v) for v in viewport(rng, zoom).split(","))
-            sql, params = selectors.map_sql(bbox=box, zoom=zoom)
+            sql, params = selectors.map_sql(
+                bbox=box,
+                zoom=zoom,
+                categories=filters.get("category"),
+                statuses=filters.get("status"),
+                since=parse_datetime(filters["since"]) if "since" in filters else None,
+            )
             started = time.perf_counter()
             cursor.execute(sql, params)
             cursor.fetchone()
@@ -306,37 +342,69 @@ def map_floor(zoom: int, samples: int = 8) -> float:
     return round(statistics.median(times), 1)
 
 
-def read_scenarios(ids: list[int]) -> dict[str, Any]:
+def list_viewport(rng: random.Random) -> str:
+    """The GeoJSON list of a zoom-14 viewport around Nîmes, 500 features at most."""
+    return f"/api/v1/signalements/?format=geojson&page_size=500&in_bbox={viewport(rng, 14)}"
+
+
+def nearby_path(rng: random.Random, category_id: int) -> str:
+    x, y = rng.gauss(NIMES[0], 0.03), rng.gauss(NIMES[1], 0.02)
+    return f"/api/v1/signalements/nearby/?latitude={y:.5f}&longitude={x:.5f}&category={category_id}"
+
+
+def figures_path(rng: random.Random, cold: bool) -> str:
+    """Figures of one commune; cold ones ask for a period nobody asked before (no cache)."""
+    path = f"/api/v1/stats/signalements/?commune={rng.choice(['30189', '30189', '30258'])}"
+    if cold:
+        path += f"&until={_days_ago(0)[:11]}{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+    return path
+
+
+def floor_of(make_path: Callable[[random.Random], str], samples: int = 5) -> float:
+    """The database's time for the queries of a few requests of a scenario (median, ms)."""
+    rng = random.Random(7)
+    return statistics.median(sql_floor(make_path(rng), repeat=1) for _ in range(samples))
+
+
+def scenario(name: str, make_path: Callable[[random.Random], str]) -> dict[str, Any]:
+    """One client at a time, as one phone sees it: latency without queueing."""
+    result = load(
+        lambda rng: (name, "GET", make_path(rng), None, {}), users=1, seconds=SCENARIO_SECONDS
+    )
+    return {**result.get(name, {"n": 0}), **{k: v for k, v in result.items() if k != name}}
+
+
+def read_scenarios(ids: list[int], category_id: int) -> dict[str, Any]:
+    from django.conf import settings
+
     out: dict[str, Any] = {}
     for zoom in MAP_ZOOMS:
         name = f"map z{zoom}"
-        result = load(
-            lambda rng, z=zoom, n=name: (n, "GET", map_path(rng, z), None, {}),
-            users=4,
-            seconds=SCENARIO_SECONDS,
-        )
-        out[name] = {**result.get(name, {}), "floor_ms": map_floor(zoom)}
-        out[name].update({k: v for k, v in result.items() if k != name})
-    fixed = {
-        "list json": "/api/v1/signalements/?page_size=50",
-        "list geojson": "/api/v1/signalements/?page_size=50&format=geojson",
-        "categories": "/api/v1/categories/",
-        "communes": "/api/v1/communes/",
+        out[name] = {
+            **scenario(name, lambda rng, z=zoom: map_path(rng, z)),
+            "floor_ms": map_floor(zoom),
+        }
+    for label, make_filters in MAP_FILTERS.items():
+        filters = make_filters()
+        name = f"map z11 {label}"
+        out[name] = {
+            **scenario(name, lambda rng, f=filters: f"{map_path(rng, 11)}&{_query(f)}"),
+            "floor_ms": map_floor(11, filters),
+        }
+    paths: dict[str, Callable[[random.Random], str]] = {
+        "list geojson 500 (viewport)": list_viewport,
+        "list json 50": lambda rng: "/api/v1/signalements/?page_size=50",
+        "nearby duplicates": lambda rng: nearby_path(rng, category_id),
+        "figures (kept)": lambda rng: figures_path(rng, cold=False),
+        "figures (cold)": lambda rng: figures_path(rng, cold=True),
+        "categories": lambda rng: "/api/v1/categories/",
+        "communes": lambda rng: "/api/v1/communes/",
+        "detail": lambda rng: f"/api/v1/signalements/{rng.choice(ids)}/",
     }
-    for name, path in fixed.items():
-        result = load(
-            lambda rng, n=name, p=path: (n, "GET", p, None, {}), users=4, seconds=SCENARIO_SECONDS
-        )
-        out[name] = {**result.get(name, {"n": 0}), "floor_ms": sql_floor(path)}
-    result = load(
-        lambda rng: ("detail", "GET", f"/api/v1/signalements/{rng.choice(ids)}/", None, {}),
-        users=4,
-        seconds=SCENARIO_SECONDS,
-    )
-    out["detail"] = {
-        **result.get("detail", {"n": 0}),
-        "floor_ms": sql_floor(f"/api/v1/signalements/{ids[0]}/"),
-    }
+    # The driver's own figures are never kept: its floor is the database's work.
+    settings.STATS_CACHE_SECONDS = 0
+    for name, make_path in paths.items():
+        out[name] = {**scenario(name, make_path), "floor_ms": floor_of(make_path)}
     return out
 
 
@@ -607,7 +675,7 @@ def main() -> None:
             results["scales"][str(scale)] = {
                 "reports": report_count(),
                 "seed_seconds": round(seed_seconds, 1),
-                "endpoints": read_scenarios(ids),
+                "endpoints": read_scenarios(ids, category_id),
             }
             write(results)
             print(f"==> mixed load: {MIXED_USERS} users for {MIXED_SECONDS:.0f} s", flush=True)

@@ -12,6 +12,8 @@ HEADER = """# Bench results
 Written by `make bench` (bench/run.sh, bench/bench.py) from `bench/results/latest.json`.
 Every latency is measured over HTTP against gunicorn on 127.0.0.1, by a Python load
 generator running on the same machine (it takes CPU from the server: figures are pessimistic).
+Per-endpoint figures are one client at a time, cold (no HTTP cache, no `If-None-Match`): what
+one phone waits. Concurrency is the mixed load's business.
 **Floor** = what the same work costs without the application: the database's own time for
 the same SQL (map: the very statement that builds the GeoJSON; lists and details: the sum of
 the queries of the request, timed by Django's query capture), a bare upload of the same bytes
@@ -32,8 +34,111 @@ def _ms(row: dict[str, Any], key: str) -> str:
     return "–" if value is None else f"{value:g}"
 
 
+def _verdict(ok: bool | None) -> str:
+    return "–" if ok is None else ("met" if ok else "**not met**")
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for each target of the issue that this run measured."""
+    rows: list[tuple[str, str, bool | None]] = []
+    scales = results.get("scales", {})
+    if not scales:
+        return rows
+    largest = scales[max(scales, key=int)]["endpoints"]
+    smallest = scales[min(scales, key=int)]["endpoints"]
+    maps = {name: row for name, row in largest.items() if name.startswith("map ")}
+    if maps:
+        worst = max(maps, key=lambda name: maps[name].get("p50_ms", 0))
+        p50 = maps[worst].get("p50_ms", 0)
+        rows.append(
+            (
+                "map, any viewport and filter: p50 ≤ 100 ms cold at the largest size",
+                f"worst p50 {p50:g} ms ({worst})",
+                p50 <= 100,
+            )
+        )
+        growth = {
+            name: row.get("p50_ms", 0) / max(smallest.get(name, {}).get("p50_ms", 1), 1)
+            for name, row in maps.items()
+            if name in smallest and "last" not in name
+        }
+        if growth:
+            steepest = max(growth, key=growth.get)
+            rows.append(
+                (
+                    "map cost flat from the smallest to the largest size (unfiltered, "
+                    "category and status)",
+                    f"largest p50 / smallest p50 at most {growth[steepest]:.1f}× ({steepest})",
+                    growth[steepest] <= 2,
+                )
+            )
+    checks = [
+        ("list geojson 500 (viewport)", 50, "GeoJSON list of a viewport (500 features)"),
+        ("nearby duplicates", 20, "nearby duplicate suggestions"),
+        ("figures (kept)", 300, "public figures, as served (kept STATS_CACHE_SECONDS)"),
+        ("figures (cold)", 300, "public figures, computed for a new set of filters"),
+    ]
+    for name, limit, label in checks:
+        row = largest.get(name)
+        if row and "p50_ms" in row:
+            rows.append(
+                (f"{label}: p50 ≤ {limit} ms", f"p50 {row['p50_ms']:g} ms", row["p50_ms"] <= limit)
+            )
+    row = largest.get("list geojson 500 (viewport)")
+    if row and row.get("floor_ms"):
+        ratio = row["p50_ms"] / row["floor_ms"]
+        rows.append(
+            (
+                "GeoJSON list within 2× of the database producing the same GeoJSON",
+                f"{ratio:.2f}× (floor {row['floor_ms']:g} ms)",
+                ratio <= 2,
+            )
+        )
+    if "filing" in results:
+        p50 = results["filing"]["p50_ms"]
+        rows.append(("filing with three 12 MP JPEGs: p50 ≤ 300 ms", f"p50 {p50:g} ms", p50 <= 300))
+    processing = results.get("processing")
+    if processing:
+        rows.append(
+            (
+                "photo processing within 1.5× of bare Pillow",
+                f"{processing['ratio']:.2f}× ({processing['ours_ms_p50']:g} ms against "
+                f"{processing['bare_ms_p50']:g} ms)",
+                processing["ratio"] <= 1.5,
+            )
+        )
+    if "fanout" in results:
+        row = results["fanout"]
+        rows.append(
+            (
+                "consultation alert to every device in ≤ 10 s, FCM requests not growing "
+                "with devices",
+                f"{row['devices']:,} devices in {row['seconds']:g} s, {row['fcm_requests']} "
+                "requests",
+                row["seconds"] <= 10 and row["fcm_requests"] < 1000,
+            )
+        )
+    if "personal" in results:
+        rate = results["personal"]["per_second"]
+        rows.append(("personal notifications ≥ 500 per second", f"{rate:g}/s", rate >= 500))
+    errors = sum(
+        row.get("errors", 0) for data in scales.values() for row in data.get("mixed", {}).values()
+    )
+    if any("mixed" in data for data in scales.values()):
+        rows.append(("mixed load of 50 users: zero errors", f"{errors} errors", errors == 0))
+    return rows
+
+
 def render(results: dict[str, Any]) -> str:
     lines = [HEADER]
+    verdicts = targets(results)
+    if verdicts:
+        lines.append("## Targets\n")
+        lines.append("| target | measured | |")
+        lines.append("|---|---|---|")
+        for label, measured, ok in verdicts:
+            lines.append(f"| {label} | {measured} | {_verdict(ok)} |")
+        lines.append("")
     machine = results.get("machine", {})
     lines.append(
         f"Machine: {machine.get('cpus')} CPUs, Python {machine.get('python')}, "
