@@ -447,6 +447,37 @@ class MapCell(models.Model):
         return f"z{self.level} {self.cx},{self.cy}: {self.n}"
 
 
+class MapCellMonth(models.Model):
+    """MapCell's counts split by month of filing (UTC), for maps of a period.
+
+    Kept by the same kind of triggers (migration 0005). A map "since" a date adds up the
+    whole months from here and groups only the reports of the first, partial month live.
+    """
+
+    level = models.PositiveSmallIntegerField(_("zoom level"))
+    cx = models.IntegerField(_("cell column"))
+    cy = models.IntegerField(_("cell row"))
+    category_id = models.IntegerField(_("category"))
+    status = models.CharField(_("status"), max_length=20)
+    month = models.DateField(_("month"))
+    n = models.IntegerField(_("reports"), default=0)
+    sum_x = models.FloatField(_("sum of longitudes"), default=0)
+    sum_y = models.FloatField(_("sum of latitudes"), default=0)
+
+    class Meta:
+        verbose_name = _("map cell of a month")
+        verbose_name_plural = _("map cells of a month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cx", "cy", "category_id", "status", "month"],
+                name="signalements_mapcellmonth_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"z{self.level} {self.cx},{self.cy} {self.month:%Y-%m}: {self.n}"
+
+
 def original_upload_to(instance: Photo, filename: str) -> str:
     return f"signalements/originals/{instance.signalement_id}/{filename}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance
@@ -29,6 +29,7 @@ from signalements.models import (
     OPEN_STATUSES,
     Category,
     MapCell,
+    MapCellMonth,
     Signalement,
     SignalementEvent,
     SignalementQuerySet,
@@ -329,7 +330,8 @@ def map_sql(
     Cells are ``floor(x / size), floor(y / size)``, the grid of ST_SnapToGrid. Below
     zoom 16 the counts come from the MapCell table, which the database keeps per level,
     cell, category and status: the cost follows the number of cells on screen, not the
-    number of reports. A ``since`` filter cannot use it and groups the reports live.
+    number of reports. A ``since`` filter reads the counts by month (MapCellMonth) and
+    groups live only the reports of its first, partial month.
     """
     table = Signalement._meta.db_table
     category_table = Category._meta.db_table
@@ -346,9 +348,14 @@ def map_sql(
         return sql, [*params, MAP_MAX_POINTS]
     size = map_cell_size(zoom=zoom, bbox=bbox)
     level = map_level(size)
-    if since is None and level is not None:
+    if level is not None:
         return _map_cells_sql(
-            size=size, level=level, bbox=bbox, categories=categories, statuses=statuses
+            size=size,
+            level=level,
+            bbox=bbox,
+            categories=categories,
+            statuses=statuses,
+            since=since,
         )
     where, params = _map_where(
         bbox=_cells_box(bbox, size),
@@ -367,6 +374,15 @@ def map_sql(
     return sql, [size, *params, size, size]
 
 
+def _first_whole_month(since: datetime) -> datetime:
+    """The start (UTC) of the first calendar month lying wholly after ``since``."""
+    moment = since.astimezone(UTC)
+    start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if start < moment:
+        start = (start + timedelta(days=32)).replace(day=1)
+    return start
+
+
 def _map_cells_sql(
     *,
     size: float,
@@ -374,8 +390,13 @@ def _map_cells_sql(
     bbox: tuple[float, float, float, float],
     categories: list[int] | None,
     statuses: list[str] | None,
+    since: datetime | None,
 ) -> tuple[str, list[Any]]:
-    """Clusters from the MapCell counts; a cell holding one report shows that report."""
+    """Clusters from the per-cell counts; a cell holding one report shows that report.
+
+    With ``since``, whole months come from MapCellMonth and the reports of the first,
+    partial month are grouped live: the cost stays that of one month of reports at most.
+    """
     first_x, last_x, first_y, last_y = _cell_range(bbox, size)
     filters, filter_params = "", []
     lone_filters, lone_params = "", []
@@ -391,11 +412,39 @@ def _map_cells_sql(
         lone_params.append(statuses)
     table = Signalement._meta.db_table
     category_table = Category._meta.db_table
-    cells = (
-        f"SELECT m.cx, m.cy, sum(m.n) AS n, sum(m.sum_x) AS sx, sum(m.sum_y) AS sy "
-        f"FROM {MapCell._meta.db_table} m JOIN {category_table} c ON c.id = m.category_id "
+    counted_table = (MapCell if since is None else MapCellMonth)._meta.db_table
+    counted = (
+        f"SELECT m.cx, m.cy, m.n, m.sum_x, m.sum_y "
+        f"FROM {counted_table} m JOIN {category_table} c ON c.id = m.category_id "
         f"WHERE m.level = %s AND m.cx BETWEEN %s AND %s AND m.cy BETWEEN %s AND %s "
-        f"AND c.is_public{filters} GROUP BY m.cx, m.cy HAVING sum(m.n) > 0"
+        f"AND c.is_public{filters}"
+    )
+    counted_params: list[Any] = [level, first_x, last_x, first_y, last_y, *filter_params]
+    if since is not None:
+        whole = _first_whole_month(since)
+        counted += (
+            f" AND m.month >= %s UNION ALL "
+            f"SELECT floor(ST_X(s.location) / %s)::int, floor(ST_Y(s.location) / %s)::int, 1, "
+            f"ST_X(s.location), ST_Y(s.location) FROM {table} s "
+            f"JOIN {category_table} c ON c.id = s.category_id "
+            f"WHERE s.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
+            f"AND s.is_public AND c.is_public AND s.created_at >= %s AND s.created_at < %s"
+            f"{lone_filters}"
+        )
+        counted_params += [
+            whole.date(),
+            size,
+            size,
+            *_cells_box(bbox, size),
+            since,
+            whole,
+            *lone_params,
+        ]
+        lone_filters += " AND s.created_at >= %s"
+        lone_params = [*lone_params, since]
+    cells = (
+        f"SELECT cx, cy, sum(n) AS n, sum(sum_x) AS sx, sum(sum_y) AS sy "
+        f"FROM ({counted}) k GROUP BY cx, cy HAVING sum(n) > 0"
     )
     # The report alone in its cell, found through the spatial index.
     lone = (
@@ -413,18 +462,7 @@ def _map_cells_sql(
     )
     props = f"CASE WHEN id IS NOT NULL THEN {_POINT_PROPS} ELSE {_CLUSTER_PROPS} END"
     sql = _collection("clusters", _FEATURE.format(props=props), source, size)
-    params = [
-        size,
-        level,
-        first_x,
-        last_x,
-        first_y,
-        last_y,
-        *filter_params,
-        *([size] * 6),
-        *lone_params,
-    ]
-    return sql, params
+    return sql, [size, *counted_params, *([size] * 6), *lone_params]
 
 
 def signalement_map(

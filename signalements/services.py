@@ -781,5 +781,7 @@ def map_cells_rebuild() -> int | None:
     if connection.vendor != "postgresql":
         return None
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT signalements_mapcell_rebuild()")
+        cursor.execute(
+            "SELECT signalements_mapcell_rebuild() + signalements_mapcellmonth_rebuild()"
+        )
         return cursor.fetchone()[0]

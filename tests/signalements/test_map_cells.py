@@ -7,14 +7,16 @@ reports (the Python grid, which never reads the counts) after one kind of change
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from signalements import selectors
-from signalements.models import Category, MapCell, Signalement, Status
+from signalements.models import Category, MapCell, MapCellMonth, Signalement, Status
 from tests.signalements.factories import NIMES, SAINT_GILLES, file_report
 
 pytestmark = [
@@ -48,7 +50,7 @@ def assert_counts_match(zoom: int = 11, **filters: object) -> dict:
         zoom=zoom,
         categories=filters.get("categories"),
         statuses=filters.get("statuses"),
-        since=None,
+        since=filters.get("since"),
     )
     assert _summary(from_cells) == _summary(live)
     return from_cells
@@ -127,6 +129,25 @@ def test_a_cell_with_one_report_shows_that_report(citizen):
     ]
 
 
+@pytest.mark.parametrize("days", [0, 20, 45, 400])
+def test_a_period_adds_whole_months_and_the_partial_one(citizen, days):
+    """Reports spread over two years: every "since" cuts a month somewhere."""
+    reports = [file_report(citizen, at=NIMES if i % 2 else SAINT_GILLES) for i in range(12)]
+    now = timezone.now()
+    for index, report in enumerate(reports):
+        Signalement.objects.filter(pk=report.pk).update(
+            created_at=now - timedelta(days=index * 61 + 3)
+        )
+    since = now - timedelta(days=days)
+    body = assert_counts_match(zoom=9, since=since)
+    sql, _params = selectors.map_sql(bbox=TERRITORY, zoom=9, since=since)
+    assert MapCellMonth._meta.db_table in sql
+    assert sum(f["properties"].get("count", 1) for f in body["features"]) == (
+        Signalement.objects.public().filter(created_at__gte=since).count()
+    )
+    assert_counts_match(zoom=13, since=since, statuses=[Status.NEW])
+
+
 def test_rebuilding_gives_the_counts_the_triggers_kept(citizen):
     file_report(citizen)
     Signalement.objects.filter(pk=file_report(citizen, at=SAINT_GILLES).pk).update(
@@ -140,7 +161,16 @@ def test_rebuilding_gives_the_counts_the_triggers_kept(citizen):
             )
         )
 
-    kept = live_rows()
+    def month_rows() -> set:
+        return set(
+            MapCellMonth.objects.filter(n__gt=0).values_list(
+                "level", "cx", "cy", "category_id", "status", "month", "n"
+            )
+        )
+
+    kept, kept_by_month = live_rows(), month_rows()
     call_command("map_cells_rebuild", verbosity=0)
     assert live_rows() == kept
+    assert month_rows() == kept_by_month
     assert not MapCell.objects.filter(n__lte=0).exists()
+    assert not MapCellMonth.objects.filter(n__lte=0).exists()
