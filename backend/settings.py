@@ -84,7 +84,8 @@ SIGNALEMENT_TRIAGE_DIRECTION = env.str(
 STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 SIGNALEMENT_KEEP_ORIGINALS = env.bool("SIGNALEMENT_KEEP_ORIGINALS", default=True)
 # Uploads: files over FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) go to a temporary file
-# that the storage then moves into place; the handlers only read the body in larger chunks.
+# that the storage then moves into place (a rename when FILE_UPLOAD_TEMP_DIR is on the same
+# file system as the private media). Our handlers are Django's, reading 1 MiB chunks.
 FILE_UPLOAD_HANDLERS = [
     "signalements.storage.MemoryUploadHandler",
     "signalements.storage.TemporaryUploadHandler",

@@ -7,6 +7,7 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.files.storage.handler import InvalidStorageError
+from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -32,3 +33,24 @@ def private_storage() -> Storage:
         return storages["signalements_private"]
     except InvalidStorageError:
         return PrivateFileSystemStorage()
+
+
+# Uploads ------------------------------------------------------------------------------------
+
+# Django's upload handlers read the request body 64 KiB at a time; a report carries up to
+# 5 phone photos of several MB each, and every chunk costs a turn of the multipart parser
+# in Python (and, behind gunicorn, a copy of its read-ahead buffer). 1 MiB chunks make a
+# 12 MB upload ~190 turns fewer; the memory held per upload stays small.
+UPLOAD_CHUNK_SIZE = 1024 * 1024
+
+
+class MemoryUploadHandler(MemoryFileUploadHandler):
+    """Django's in-memory upload handler (small files), reading larger chunks."""
+
+    chunk_size = UPLOAD_CHUNK_SIZE
+
+
+class TemporaryUploadHandler(TemporaryFileUploadHandler):
+    """Django's temporary-file upload handler (large files), reading larger chunks."""
+
+    chunk_size = UPLOAD_CHUNK_SIZE

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zlib
 
 import pytest
+from django.core.exceptions import ValidationError
 from PIL import Image
 
+from signalements import images
 from signalements.models import Photo, Signalement
 from tests.signalements.factories import NIMES, PARIS, category, jpeg_bytes, jpeg_upload, upload
 
@@ -104,6 +107,50 @@ def test_a_truncated_image_is_refused(post):
     body = post({**_form(), "photos": [upload(content[: len(content) // 2])]}, multipart=True)
     assert "photos" in body["fields"]
     assert "incomplet" in body["fields"]["photos"][0]
+
+
+def _noisy_jpeg(size: tuple[int, int] = (1600, 1200)) -> bytes:
+    """A JPEG as heavy as a photo for its size: noise leaves the encoder nothing to spare."""
+    noise = Image.effect_noise(size, 64)
+    image = Image.merge("RGB", (noise, noise.transpose(Image.Transpose.FLIP_LEFT_RIGHT), noise))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.99, -2])
+def test_a_big_jpeg_cut_anywhere_is_refused(post, keep):
+    # The check decodes JPEGs at 1/8 scale: every byte of the compressed data is still read.
+    content = _noisy_jpeg()
+    end = keep if isinstance(keep, int) else int(len(content) * keep)
+    body = post({**_form(), "photos": [upload(content[:end])]}, multipart=True)
+    assert "incomplet" in body["fields"]["photos"][0]
+
+
+def test_a_big_jpeg_damaged_in_the_middle_is_refused(post):
+    content = bytearray(_noisy_jpeg())
+    middle = len(content) // 2
+    content[middle : middle + 1000] = random.Random(7).randbytes(1000)
+    body = post({**_form(), "photos": [upload(bytes(content))]}, multipart=True)
+    assert "endommagé" in body["fields"]["photos"][0]
+
+
+def test_a_sound_big_jpeg_is_accepted_with_its_real_size():
+    inspected = images.inspect_upload(io.BytesIO(_noisy_jpeg()))
+    assert (inspected.format, inspected.width, inspected.height) == ("JPEG", 1600, 1200)
+
+
+@pytest.mark.parametrize("marker", [b"<script", b"<SVG", b"<!DocType html", b"<?php"])
+def test_active_content_is_found_across_the_chunks_of_the_scan(monkeypatch, marker):
+    monkeypatch.setattr(images, "_SCAN_CHUNK", 64)
+    photo = jpeg_bytes(size=(800, 600))
+    boundary = (len(photo) // 64 + 2) * 64
+    for split in range(1, len(marker)):
+        # The marker starts ``split`` bytes before a chunk boundary and ends after it.
+        content = photo + b"\0" * (boundary - split - len(photo)) + marker + b">alert(1)"
+        assert content[boundary - split : boundary - split + len(marker)] == marker
+        with pytest.raises(ValidationError, match="autre chose"):
+            images.inspect_upload(io.BytesIO(content), name="x.jpg")
 
 
 def _png_header_only(width: int, height: int) -> bytes:

@@ -8,9 +8,9 @@ import pillow_heif
 import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat, JpegImagePlugin
 
-from signalements import services
+from signalements import images, services
 from signalements.models import Photo
 from signalements.storage import private_storage
 from tests.signalements.factories import NIMES, category, file_report, jpeg_bytes, upload
@@ -55,6 +55,89 @@ def test_the_exif_orientation_is_applied(citizen):
     photo = services.photo_process(photo_id=report.photos.get().pk)
     assert _open(photo.large).size == (300, 600)
     assert _open(photo.thumbnail).size == (200, 400)
+
+
+def _landmarks_jpeg(size: tuple[int, int], orientation: int) -> bytes:
+    """A JPEG with a red block top left and a green band at the bottom: every turn shows."""
+    image = Image.new("RGB", size, "blue")
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.rectangle((0, 0, width // 4, height // 3), fill="red")
+    draw.rectangle((0, height - height // 5, width, height), fill="green")
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_big_photo_decoded_at_half_scale_is_upright_and_full_size(monkeypatch, orientation):
+    # 4100 px: at least twice 2048, so the JPEG is decoded at 1/2 scale, never below 2048 px.
+    scales = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(self, mode, size):
+        result = draft(self, mode, size)
+        scales.append(self.decoderconfig[0])
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    content = _landmarks_jpeg((4100, 1200), orientation)
+    derivatives = images.make_derivatives(io.BytesIO(content))
+    assert scales == [2]
+
+    # The same derivative made the plain way: full decode, turn, then resize.
+    with Image.open(io.BytesIO(content)) as source:
+        reference = ImageOps.exif_transpose(source)
+    reference.thumbnail((2048, 2048), Image.Resampling.LANCZOS)
+    large = Image.open(io.BytesIO(derivatives.large))
+    thumbnail = Image.open(io.BytesIO(derivatives.thumbnail))
+    assert large.size == reference.size == (derivatives.width, derivatives.height)
+    assert max(large.size) == 2048
+    assert max(thumbnail.size) == 400
+    assert max(ImageStat.Stat(ImageChops.difference(large, reference)).mean) < 4
+    reference.thumbnail((400, 400), Image.Resampling.LANCZOS)
+    assert thumbnail.size == reference.size
+    assert max(ImageStat.Stat(ImageChops.difference(thumbnail, reference)).mean) < 4
+
+
+def test_a_photo_under_twice_the_large_size_is_decoded_in_full(monkeypatch):
+    # A 12 MP phone photo is 4032 px wide: half of it (2016) would be under 2048.
+    scales = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(self, mode, size):
+        result = draft(self, mode, size)
+        scales.append(self.decoderconfig[0])
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    derivatives = images.make_derivatives(io.BytesIO(jpeg_bytes(size=(4032, 1000))))
+    assert scales == [1]
+    assert (derivatives.width, derivatives.height) == (2048, 508)
+
+
+def test_a_photo_over_the_memory_limit_goes_through_a_temporary_file(client_for, citizen):
+    # Django keeps uploads up to 2.5 MB in memory; bigger ones are written to a temporary
+    # file by our upload handler, then moved to private storage as sent.
+    noise = Image.effect_noise((2000, 1500), 64)
+    image = Image.merge("RGB", (noise, noise.rotate(90, expand=False), noise))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=95)
+    content = buffer.getvalue()
+    assert len(content) > 2.5 * 2**20
+    data = {
+        "category": category("depot-sauvage").pk,
+        "latitude": str(NIMES[0]),
+        "longitude": str(NIMES[1]),
+        "photos": [upload(content)],
+    }
+    response = client_for(citizen).post(URL, data, format="multipart")
+    assert response.status_code == 201, response.content[:300]
+    photo = Photo.objects.get(pk=response.json()["photos"][0]["id"])
+    with photo.original.open("rb") as handle:
+        assert handle.read() == content
 
 
 def test_derivatives_carry_no_metadata(citizen):
