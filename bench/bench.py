@@ -8,7 +8,6 @@ HTTP call for uploads and FCM delivery. Only 127.0.0.1 is ever contacted.
 from __future__ import annotations
 
 import http.client
-import io
 import json
 import os
 import platform
@@ -414,19 +413,6 @@ def public_ids(limit: int = 2000) -> list[int]:
     return list(Signalement.objects.public().order_by("?").values_list("pk", flat=True)[:limit])
 
 
-def jpeg_12mp(seed: int) -> bytes:
-    """A 4032 x 3024 JPEG with noise, about the weight of a phone photo."""
-    from PIL import Image
-
-    size = (4032, 3024)
-    noise = Image.effect_noise(size, 24 + seed)
-    gradient = Image.linear_gradient("L").resize(size)
-    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=88)
-    return buffer.getvalue()
-
-
 def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = []
@@ -448,6 +434,8 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tu
 
 def filing_scenario(token: str, category_id: int, sink_port: int, repeat: int = 6) -> dict:
     """POST a report with three 12-megapixel JPEGs; the floor is the same upload to a sink."""
+    from bench.photos import jpeg_12mp
+
     photos = [jpeg_12mp(i) for i in range(3)]
     body, content_type = multipart(
         {
@@ -683,6 +671,10 @@ def main() -> None:
             write(results)
         print("==> filing a report with three 12-megapixel photos", flush=True)
         results["filing"] = filing_scenario(tokens[0], category_id, fcm_port)
+        print("==> processing three 12-megapixel photos, against bare Pillow", flush=True)
+        from bench.photos import measure_processing
+
+        results["processing"] = measure_processing(repeat=5)
         write(results)
         print("==> push fan-out and personal notifications", flush=True)
         seed = psql("seed_devices.sql", devices=FANOUT_DEVICES, users=PERSONAL_USERS)

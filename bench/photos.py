@@ -23,7 +23,7 @@ NIMES = (43.8367, 4.3601)  # latitude, longitude
 
 
 def jpeg_12mp(seed: int) -> bytes:
-    """A 4032 x 3024 JPEG with noise, about the weight of a phone photo (as bench.bench)."""
+    """A 4032 x 3024 JPEG with noise, about the weight of a phone photo."""
     size = (4032, 3024)
     noise = Image.effect_noise(size, 24 + seed)
     gradient = Image.linear_gradient("L").resize(size)
