@@ -12,13 +12,15 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -375,71 +377,128 @@ def _claim(model: type[OutboxRow], limit: int) -> tuple[uuid.UUID, list[int]]:
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
         ids = list(candidates.values_list("pk", flat=True)[:limit])
-        due.filter(pk__in=ids).update(claimed_by=claim, claimed_until=now + lease)
+        if not ids:
+            return claim, []
+        leased = due.filter(pk__in=ids).update(claimed_by=claim, claimed_until=now + lease)
+    if leased == len(ids):  # always so when the rows were locked (SKIP LOCKED)
+        return claim, ids
     return claim, list(model.objects.filter(claimed_by=claim).values_list("pk", flat=True))
 
 
-def _record(model: type[OutboxRow], pk: int, claim: uuid.UUID, outcome: fcm.Outcome) -> None:
+def _mark_sending(model: type[OutboxRow], claim: uuid.UUID, pks: list[int]) -> set[int]:
+    """Mark these rows "sending" if this worker still holds them; the ones it marked."""
+    if not pks:
+        return set()
+    mine = model.objects.filter(pk__in=pks, claimed_by=claim, status=Status.PENDING)
+    if mine.update(status=Status.SENDING) == len(pks):
+        return set(pks)
+    # Rare: some lease ran out and another worker took the row.
+    marked = model.objects.filter(pk__in=pks, claimed_by=claim, status=Status.SENDING)
+    return set(marked.values_list("pk", flat=True))
+
+
+def _per_row(model: type[OutboxRow], field: str, values: dict[int, str]) -> RawSQL:
+    """``CASE pk WHEN … THEN … ELSE field END``: a value per row in one UPDATE.
+
+    The ORM's Case/When says the same but costs about 0.1 ms of Python per row to build,
+    a tenth of what sending the row's message costs.
+    """
+    quote = connection.ops.quote_name
+    whens = " WHEN %s THEN %s" * len(values)
+    sql = f"CASE {quote(model._meta.pk.column)}{whens} ELSE {quote(field)} END"
+    params = [item for pair in values.items() for item in pair]
+    return RawSQL(sql, params, output_field=models.CharField())
+
+
+@transaction.atomic
+def _record(
+    model: type[OutboxRow], claim: uuid.UUID, results: list[tuple[OutboxRow, fcm.Outcome]]
+) -> None:
+    """Write the outcomes of rows this worker holds: one query for all the sent ones
+    and one per other (status, reason); a retry, with its own delay, costs one each."""
     now = timezone.now()
-    row = model.objects.filter(pk=pk, claimed_by=claim)
-    if outcome.kind == "sent":
-        row.update(
+    sent = [(row, outcome) for row, outcome in results if outcome.kind == "sent"]
+    if sent:
+        fields: dict = {}
+        if model is not OutgoingEmail:
+            fields["message_id"] = _per_row(
+                model, "message_id", {row.pk: outcome.message_id for row, outcome in sent}
+            )
+        model.objects.filter(pk__in=[row.pk for row, _ in sent], claimed_by=claim).update(
             status=Status.SENT,
             sent_at=now,
             attempts=models.F("attempts") + 1,
             claimed_until=None,
             last_error="",
-            **({"message_id": outcome.message_id} if model is not OutgoingEmail else {}),
+            **fields,
         )
-        return
-    attempts = model.objects.get(pk=pk).attempts + 1
-    if outcome.kind == "retry" and attempts < settings.PUSH_MAX_ATTEMPTS:
-        delay = timedelta(seconds=settings.PUSH_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
-        delay = min(delay, timedelta(hours=1))
-        if outcome.retry_after is not None:
-            delay = max(delay, outcome.retry_after)
-        row.update(
-            status=Status.PENDING,
-            attempts=attempts,
-            next_attempt_at=now + delay,
+    settled: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row, outcome in results:
+        if outcome.kind == "sent":
+            continue
+        attempts = row.attempts + 1
+        if outcome.kind == "retry" and attempts < settings.PUSH_MAX_ATTEMPTS:
+            delay = timedelta(seconds=settings.PUSH_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+            delay = min(delay, timedelta(hours=1))
+            if outcome.retry_after is not None:
+                delay = max(delay, outcome.retry_after)
+            model.objects.filter(pk=row.pk, claimed_by=claim).update(
+                status=Status.PENDING,
+                attempts=attempts,
+                next_attempt_at=now + delay,
+                claimed_until=None,
+                last_error=outcome.reason,
+            )
+            continue
+        status = {"dead": Status.DEAD, "skipped": Status.SKIPPED}.get(outcome.kind, Status.FAILED)
+        settled[(status, outcome.reason)].append(row.pk)
+    for (status, reason), pks in settled.items():
+        model.objects.filter(pk__in=pks, claimed_by=claim).update(
+            status=status,
+            attempts=models.F("attempts") + 1,
             claimed_until=None,
-            last_error=outcome.reason,
+            last_error=reason,
         )
-        return
-    status = {"dead": Status.DEAD, "skipped": Status.SKIPPED}.get(outcome.kind, Status.FAILED)
-    row.update(status=status, attempts=attempts, claimed_until=None, last_error=outcome.reason)
 
 
 def _link_data(link_type: str, link_id: str, kind: str) -> dict[str, str]:
     return {"kind": kind, "object_type": link_type, "object_id": link_id}
 
 
-def _send_delivery(delivery: Delivery) -> fcm.Outcome:
+# What to do with a row: a push message (sent with others), an outcome already known
+# (nothing to send), or None (sent alone by the outbox's ``send``: an email).
+Plan = fcm.Payload | fcm.Outcome | None
+PlanOf = Callable[[Any], Plan]
+SendAlone = Callable[[Any], fcm.Outcome]
+
+
+def _delivery_push(delivery: Delivery) -> Plan:
     notification = delivery.notification
-    if notification.expires_at and notification.expires_at < timezone.now():
+    now = timezone.now()
+    if notification.expires_at and notification.expires_at < now:
         return fcm.Outcome("skipped", reason="expired")
     if delivery.channel == Channel.EMAIL:
-        return _send_notification_email(notification)
+        return None
     device = delivery.device
     if device is None or not device.is_active:
         return fcm.Outcome("skipped", reason="device inactive")
     language = notification.user.language
-    outcome = fcm.send(
-        fcm.Payload(
-            title=notification.title(language),
-            body=notification.body(language),
-            data={
-                **_link_data(notification.link_type, notification.link_id, notification.kind),
-                "notification_id": str(notification.pk),
-            },
-            token=device.token,
-            collapse_key=notification.collapse_key,
-            ttl=notification.expires_at - timezone.now() if notification.expires_at else None,
-        )
+    return fcm.Payload(
+        title=notification.title(language),
+        body=notification.body(language),
+        data={
+            **_link_data(notification.link_type, notification.link_id, notification.kind),
+            "notification_id": str(notification.pk),
+        },
+        token=device.token,
+        collapse_key=notification.collapse_key,
+        ttl=notification.expires_at - now if notification.expires_at else None,
     )
-    if outcome.kind == "dead":
-        device_deactivate(device_id=device.pk, reason=outcome.reason)
-    return outcome
+
+
+def _send_delivery(delivery: Delivery) -> fcm.Outcome:
+    """A delivery by email (push deliveries go in chunks, see ``_delivery_push``)."""
+    return _send_notification_email(delivery.notification)
 
 
 def _send_notification_email(notification: Notification) -> fcm.Outcome:
@@ -474,22 +533,24 @@ def _send_email(*, to: str, subject: str, body_text: str, body_html: str) -> fcm
     return fcm.Outcome("sent")
 
 
-def _send_broadcast(send: BroadcastSend) -> fcm.Outcome:
+def _broadcast_push(send: BroadcastSend) -> Plan:
     item = send.broadcast
     now = timezone.now()
     if item.expires_at and item.expires_at < now:
         return fcm.Outcome("skipped", reason="expired")
     language = send.language
-    return fcm.send(
-        fcm.Payload(
-            title=item.title_en if language == "en" else item.title_fr,
-            body=item.body_en if language == "en" else item.body_fr,
-            data=_link_data(item.link_type, item.link_id, item.kind),
-            topic=send.topic,
-            collapse_key=f"{item.link_type}-{item.link_id}" if item.link_type else item.key,
-            ttl=item.expires_at - now if item.expires_at else None,
-        )
+    return fcm.Payload(
+        title=item.title_en if language == "en" else item.title_fr,
+        body=item.body_en if language == "en" else item.body_fr,
+        data=_link_data(item.link_type, item.link_id, item.kind),
+        topic=send.topic,
+        collapse_key=f"{item.link_type}-{item.link_id}" if item.link_type else item.key,
+        ttl=item.expires_at - now if item.expires_at else None,
     )
+
+
+def _outgoing_email_push(email: OutgoingEmail) -> Plan:
+    return None
 
 
 def _send_outgoing_email(email: OutgoingEmail) -> fcm.Outcome:
@@ -498,35 +559,93 @@ def _send_outgoing_email(email: OutgoingEmail) -> fcm.Outcome:
     )
 
 
-_OUTBOXES = [
-    (Delivery, ("notification__user", "device"), _send_delivery),
-    (BroadcastSend, ("broadcast",), _send_broadcast),
-    (OutgoingEmail, (), _send_outgoing_email),
+# Each outbox: its model, the relations its rows need, what to do with a row, and how to
+# send a row alone (when its plan is None; a broadcast is always a push).
+_OUTBOXES: list[tuple[type[OutboxRow], tuple[str, ...], PlanOf, SendAlone | None]] = [
+    (Delivery, ("notification__user", "device"), _delivery_push, _send_delivery),
+    (BroadcastSend, ("broadcast",), _broadcast_push, None),
+    (OutgoingEmail, (), _outgoing_email_push, _send_outgoing_email),
 ]
+
+
+def _failure(error: Exception) -> fcm.Outcome:
+    return fcm.Outcome("retry", reason=f"{type(error).__name__}: {error}"[:500])
 
 
 def deliver_due(*, batch_size: int = 100) -> int:
     """Send one batch of every outbox that has due rows; return how many rows were handled.
 
-    Each row is marked "sending" before its call and its result committed as soon as
-    it is known, so a worker that dies mid-batch leaves its unsent rows to the next
-    worker (once their lease runs out) and the one in flight marked failed, never
-    sent twice.
+    Push messages go in chunks of ``PUSH_SEND_CHUNK``, sent concurrently: a chunk is
+    marked "sending" before its call and its results committed as soon as they are
+    known, so a worker that dies mid-batch leaves the rows of later chunks to the next
+    worker (once their lease runs out) and those of the chunk in flight marked failed,
+    never sent twice. Emails go one by one, the same way.
     """
     handled = 0
-    for model, related, send in _OUTBOXES:
+    chunk_size = max(1, settings.PUSH_SEND_CHUNK)
+    for model, related, plan_of, send in _OUTBOXES:
         claim, ids = _claim(model, batch_size)
-        rows = model.objects.filter(pk__in=ids).select_related(*related).order_by("pk")
-        for row in rows:
-            if not model.objects.filter(pk=row.pk, claimed_by=claim).update(status=Status.SENDING):
-                continue
-            try:
-                outcome = send(row)
-            except Exception as error:  # never let one bad row stop the others
-                logger.exception("push: sending %s %s failed", model.__name__, row.pk)
-                outcome = fcm.Outcome("retry", reason=f"{type(error).__name__}: {error}"[:500])
-            _record(model, row.pk, claim, outcome)
-            handled += 1
+        if not ids:
+            continue
+        rows = model.objects.filter(pk__in=ids).order_by("pk")
+        rows = list(rows.select_related(*related) if related else rows)
+        for start in range(0, len(rows), chunk_size):
+            chunk = rows[start : start + chunk_size]
+            handled += _deliver_chunk(model, claim, chunk, plan_of, send)
+    return handled
+
+
+def _deliver_chunk(
+    model: type[OutboxRow],
+    claim: uuid.UUID,
+    rows: list[OutboxRow],
+    plan_of: PlanOf,
+    send: SendAlone | None,
+) -> int:
+    """Send a chunk of claimed rows: the pushes together, the others one by one."""
+    settled: list[tuple[OutboxRow, fcm.Outcome]] = []
+    pushes: list[tuple[OutboxRow, fcm.Payload]] = []
+    alone: list[OutboxRow] = []
+    for row in rows:
+        try:
+            plan = plan_of(row)
+        except Exception as error:  # never let one bad row stop the others
+            logger.exception("push: preparing %s %s failed", model.__name__, row.pk)
+            plan = _failure(error)
+        if plan is None:
+            alone.append(row)
+        elif isinstance(plan, fcm.Outcome):
+            settled.append((row, plan))
+        else:
+            pushes.append((row, plan))
+    marked = _mark_sending(model, claim, [row.pk for row, _ in pushes])
+    pushes = [(row, payload) for row, payload in pushes if row.pk in marked]
+    if pushes:
+        try:
+            outcomes = fcm.send_many([payload for _, payload in pushes])
+        except Exception as error:
+            logger.exception("push: sending %d %s failed", len(pushes), model.__name__)
+            outcomes = [_failure(error)] * len(pushes)
+        settled += [(row, outcome) for (row, _), outcome in zip(pushes, outcomes, strict=True)]
+    if settled:
+        _record(model, claim, settled)
+        if model is Delivery:
+            for row, outcome in settled:
+                if outcome.kind == "dead":
+                    device_deactivate(device_id=row.device_id, reason=outcome.reason)
+    handled = len(settled)
+    for row in alone:
+        if not _mark_sending(model, claim, [row.pk]):
+            continue
+        try:
+            if send is None:
+                raise TypeError(f"a {model.__name__} is never sent alone")
+            outcome = send(row)
+        except Exception as error:  # never let one bad row stop the others
+            logger.exception("push: sending %s %s failed", model.__name__, row.pk)
+            outcome = _failure(error)
+        _record(model, claim, [(row, outcome)])
+        handled += 1
     return handled
 
 
@@ -537,7 +656,7 @@ def next_due_at() -> datetime | None:
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()
-        for model, _, _ in _OUTBOXES
+        for model, *_ in _OUTBOXES
     ]
     dates = [date for date in dates if date is not None]
     return min(dates) if dates else None

@@ -46,6 +46,13 @@ def quota_exceeded(retry_after: int) -> Reply:
     return reply
 
 
+class _Server(ThreadingHTTPServer):
+    # firebase-admin's send_each opens one connection per message, all at once: the
+    # default listen backlog (5) would reset most of them.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 @dataclass
 class Request:
     method: str
@@ -64,15 +71,17 @@ class Request:
 
 
 class FakeFCM:
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, keep_alive: bool = False) -> None:
         self.requests: list[Request] = []
+        # Requests as they arrive, before the delay (``requests`` records them after it).
+        self.arrivals: list[Request] = []
         self.replies: dict[str, list[Reply]] = {}
         self.subscriptions: dict[str, set[str]] = {}
         self.delay = delay
+        self.keep_alive = keep_alive
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -116,6 +125,10 @@ class FakeFCM:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Kept-alive connections, like the real FCM's, go back to the client's pool.
+            protocol_version = "HTTP/1.1" if fake.keep_alive else "HTTP/1.0"
+            disable_nagle_algorithm = fake.keep_alive
+
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
@@ -126,6 +139,8 @@ class FakeFCM:
                     urllib.parse.parse_qs(parsed.query),
                     json.loads(raw) if raw else None,
                 )
+                with fake._lock:
+                    fake.arrivals.append(request)
                 if fake.delay:
                     time.sleep(fake.delay)
                 reply = fake._reply_for(request)
