@@ -359,7 +359,7 @@ def figures_path(rng: random.Random, cold: bool) -> str:
     return path
 
 
-def floor_of(make_path: Callable[[random.Random], str], samples: int = 5) -> float:
+def floor_of(make_path: Callable[[random.Random], str], samples: int = 9) -> float:
     """The database's time for the queries of a few requests of a scenario (median, ms)."""
     rng = random.Random(7)
     return statistics.median(sql_floor(make_path(rng), repeat=1) for _ in range(samples))

@@ -413,15 +413,8 @@ class Signalement(models.Model):
         return f"#{self.pk} {self.category}"
 
 
-class MapCell(models.Model):
-    """How many public reports one grid cell of the map holds, by category and status.
-
-    One row per zoom level (0 to 15), cell, category and status, with the sums of the
-    coordinates for the cluster's centre. PostgreSQL keeps it up to date by itself:
-    statement triggers on the reports table add and subtract what each INSERT, UPDATE
-    or DELETE changes (migration 0004). The map below zoom 16 then adds up the rows of
-    the viewport's cells, whatever the number of reports. Unused on SpatiaLite.
-    """
+class MapCounts(models.Model):
+    """How many public reports one grid cell of the map holds, by category and status."""
 
     level = models.PositiveSmallIntegerField(_("zoom level"))
     cx = models.IntegerField(_("cell column"))
@@ -432,6 +425,19 @@ class MapCell(models.Model):
     n = models.IntegerField(_("reports"), default=0)
     sum_x = models.FloatField(_("sum of longitudes"), default=0)
     sum_y = models.FloatField(_("sum of latitudes"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MapCell(MapCounts):
+    """The counts of each zoom level (0 to 15), cell, category and status.
+
+    With the sums of the coordinates for the cluster's centre. PostgreSQL keeps it up to
+    date by itself: statement triggers on the reports table add and subtract what each
+    INSERT, UPDATE or DELETE changes (migration 0004). The map below zoom 16 then adds up
+    the rows of the viewport's cells, whatever the number of reports. Unused on SpatiaLite.
+    """
 
     class Meta:
         verbose_name = _("map cell")
@@ -447,22 +453,14 @@ class MapCell(models.Model):
         return f"z{self.level} {self.cx},{self.cy}: {self.n}"
 
 
-class MapCellMonth(models.Model):
+class MapCellMonth(MapCounts):
     """MapCell's counts split by month of filing (UTC), for maps of a period.
 
     Kept by the same kind of triggers (migration 0005). A map "since" a date adds up the
-    whole months from here and groups only the reports of the first, partial month live.
+    whole months from there and groups only the reports of the first, partial month live.
     """
 
-    level = models.PositiveSmallIntegerField(_("zoom level"))
-    cx = models.IntegerField(_("cell column"))
-    cy = models.IntegerField(_("cell row"))
-    category_id = models.IntegerField(_("category"))
-    status = models.CharField(_("status"), max_length=20)
     month = models.DateField(_("month"))
-    n = models.IntegerField(_("reports"), default=0)
-    sum_x = models.FloatField(_("sum of longitudes"), default=0)
-    sum_y = models.FloatField(_("sum of latitudes"), default=0)
 
     class Meta:
         verbose_name = _("map cell of a month")

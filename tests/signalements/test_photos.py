@@ -71,10 +71,10 @@ def _landmarks_jpeg(size: tuple[int, int], orientation: int) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("orientation", range(1, 9))
-def test_a_big_photo_decoded_at_half_scale_is_upright_and_full_size(monkeypatch, orientation):
-    # 4100 px: at least twice 2048, so the JPEG is decoded at 1/2 scale, never below 2048 px.
-    scales = []
+@pytest.fixture
+def draft_scales(monkeypatch) -> list[int]:
+    """The scales at which JPEGs get decoded (1 = full, 2 = half...), as they happen."""
+    scales: list[int] = []
     draft = JpegImagePlugin.JpegImageFile.draft
 
     def spy(self, mode, size):
@@ -83,9 +83,15 @@ def test_a_big_photo_decoded_at_half_scale_is_upright_and_full_size(monkeypatch,
         return result
 
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    return scales
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_big_photo_decoded_at_half_scale_is_upright_and_full_size(draft_scales, orientation):
+    # 4100 px: at least twice 2048, so the JPEG is decoded at 1/2 scale, never below 2048 px.
     content = _landmarks_jpeg((4100, 1200), orientation)
     derivatives = images.make_derivatives(io.BytesIO(content))
-    assert scales == [2]
+    assert draft_scales == [2]
 
     # The same derivative made the plain way: full decode, turn, then resize.
     with Image.open(io.BytesIO(content)) as source:
@@ -102,19 +108,10 @@ def test_a_big_photo_decoded_at_half_scale_is_upright_and_full_size(monkeypatch,
     assert max(ImageStat.Stat(ImageChops.difference(thumbnail, reference)).mean) < 4
 
 
-def test_a_photo_under_twice_the_large_size_is_decoded_in_full(monkeypatch):
+def test_a_photo_under_twice_the_large_size_is_decoded_in_full(draft_scales):
     # A 12 MP phone photo is 4032 px wide: half of it (2016) would be under 2048.
-    scales = []
-    draft = JpegImagePlugin.JpegImageFile.draft
-
-    def spy(self, mode, size):
-        result = draft(self, mode, size)
-        scales.append(self.decoderconfig[0])
-        return result
-
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
     derivatives = images.make_derivatives(io.BytesIO(jpeg_bytes(size=(4032, 1000))))
-    assert scales == [1]
+    assert draft_scales == [1]
     assert (derivatives.width, derivatives.height) == (2048, 508)
 
 
