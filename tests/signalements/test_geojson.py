@@ -68,12 +68,13 @@ def test_the_database_writes_the_same_features_as_the_serializer(
 ):
     from django.db import connection
 
-    from signalements import services
+    from signalements import selectors, services
     from signalements.models import Signalement
     from tests.signalements.factories import SAINT_GILLES, jpeg_bytes, upload
 
     if connection.vendor != "postgresql":
         pytest.skip("the database writes GeoJSON on PostgreSQL only")
+    assert selectors.features_in_database(), "the page below must come from the database"
     with_photo = file_report(
         citizen, slug="depot-sauvage", photos=[upload(jpeg_bytes(size=(900, 600)))], answers={}
     )
