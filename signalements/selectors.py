@@ -379,7 +379,10 @@ def _first_whole_month(since: datetime) -> datetime:
     moment = since.astimezone(UTC)
     start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if start < moment:
-        start = (start + timedelta(days=32)).replace(day=1)
+        try:
+            start = (start + timedelta(days=32)).replace(day=1)
+        except OverflowError:  # December 9999: no whole month after it
+            return datetime.max.replace(tzinfo=UTC)
     return start
 
 

@@ -77,6 +77,13 @@ def test_bad_viewports_are_refused(api, params):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("since", ["9999-12-30T12:00:00Z", "0001-01-02T00:00:00Z"])
+def test_periods_at_the_ends_of_the_calendar(api, since):
+    body = api.get(URL, {"bbox": _bbox(TERRITORY), "zoom": 10, "since": since}).json()
+    expected = 0 if since.startswith("9999") else _public_in(TERRITORY)
+    assert _total(body["features"]) == expected
+
+
 @pytest.mark.parametrize("zoom", [8, 12, 17])
 def test_database_and_python_grids_agree(zoom):
     """The PostGIS statement and the Python fallback (SpatiaLite) give the same map."""
