@@ -352,10 +352,11 @@ def nearby_path(rng: random.Random, category_id: int) -> str:
 
 
 def figures_path(rng: random.Random, cold: bool) -> str:
-    """Figures of one commune; cold ones ask for a period nobody asked before (no cache)."""
-    path = f"/api/v1/stats/signalements/?commune={rng.choice(['30189', '30189', '30258'])}"
+    """Figures of the whole territory (the largest set); cold ones ask for a period nobody
+    asked before (a new end, to the minute), so no kept answer serves them."""
+    path = "/api/v1/stats/signalements/"
     if cold:
-        path += f"&until={_days_ago(0)[:11]}{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+        path += f"?until={_days_ago(0)[:11]}{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
     return path
 
 
