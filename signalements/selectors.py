@@ -246,20 +246,12 @@ def map_cell_size(*, zoom: int, bbox: tuple[float, float, float, float]) -> floa
     return size
 
 
-def _map_where(
-    *,
-    bbox: tuple[float, float, float, float],
-    categories: list[int],
-    statuses: list[str],
-    since: datetime | None,
+def _report_filters(
+    *, categories: list[int] | None, statuses: list[str] | None, since: datetime | None
 ) -> tuple[str, list[Any]]:
-    """The WHERE clause of the public reports in the box, with the filters (PostGIS)."""
-    clauses = [
-        "s.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
-        "s.is_public",
-        "c.is_public",
-    ]
-    params: list[Any] = list(bbox)
+    """The conditions on a public report ``s`` of category ``c``, with the filters (PostGIS)."""
+    clauses = ["s.is_public", "c.is_public"]
+    params: list[Any] = []
     if categories:
         clauses.append("s.category_id = ANY(%s)")
         params.append(categories)
@@ -270,6 +262,18 @@ def _map_where(
         clauses.append("s.created_at >= %s")
         params.append(since)
     return " AND ".join(clauses), params
+
+
+def _map_where(
+    *,
+    bbox: tuple[float, float, float, float],
+    categories: list[int] | None,
+    statuses: list[str] | None,
+    since: datetime | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of the public reports in the box, with the filters (PostGIS)."""
+    filters, params = _report_filters(categories=categories, statuses=statuses, since=since)
+    return f"s.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND {filters}", [*bbox, *params]
 
 
 def _cell_range(bbox: tuple[float, float, float, float], size: float) -> tuple[int, int, int, int]:
@@ -336,9 +340,7 @@ def map_sql(
     table = Signalement._meta.db_table
     category_table = Category._meta.db_table
     if zoom >= MAP_POINTS_ZOOM:
-        where, params = _map_where(
-            bbox=bbox, categories=categories or [], statuses=statuses or [], since=since
-        )
+        where, params = _map_where(bbox=bbox, categories=categories, statuses=statuses, since=since)
         source = (
             f"SELECT s.id, s.category_id, s.status, ST_X(s.location) AS x, "
             f"ST_Y(s.location) AS y FROM {table} s JOIN {category_table} c "
@@ -358,10 +360,7 @@ def map_sql(
             since=since,
         )
     where, params = _map_where(
-        bbox=_cells_box(bbox, size),
-        categories=categories or [],
-        statuses=statuses or [],
-        since=since,
+        bbox=_cells_box(bbox, size), categories=categories, statuses=statuses, since=since
     )
     props = f"CASE WHEN n = 1 THEN {_POINT_PROPS} ELSE {_CLUSTER_PROPS} END"
     source = (
@@ -402,17 +401,12 @@ def _map_cells_sql(
     """
     first_x, last_x, first_y, last_y = _cell_range(bbox, size)
     filters, filter_params = "", []
-    lone_filters, lone_params = "", []
     if categories:
         filters += " AND m.category_id = ANY(%s)"
-        lone_filters += " AND s.category_id = ANY(%s)"
         filter_params.append(categories)
-        lone_params.append(categories)
     if statuses:
         filters += " AND m.status = ANY(%s)"
-        lone_filters += " AND s.status = ANY(%s)"
         filter_params.append(statuses)
-        lone_params.append(statuses)
     table = Signalement._meta.db_table
     category_table = Category._meta.db_table
     counted_table = (MapCell if since is None else MapCellMonth)._meta.db_table
@@ -425,26 +419,18 @@ def _map_cells_sql(
     counted_params: list[Any] = [level, first_x, last_x, first_y, last_y, *filter_params]
     if since is not None:
         whole = _first_whole_month(since)
+        where, where_params = _map_where(
+            bbox=_cells_box(bbox, size), categories=categories, statuses=statuses, since=since
+        )
         counted += (
             f" AND m.month >= %s UNION ALL "
             f"SELECT floor(ST_X(s.location) / %s)::int, floor(ST_Y(s.location) / %s)::int, 1, "
             f"ST_X(s.location), ST_Y(s.location) FROM {table} s "
             f"JOIN {category_table} c ON c.id = s.category_id "
-            f"WHERE s.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
-            f"AND s.is_public AND c.is_public AND s.created_at >= %s AND s.created_at < %s"
-            f"{lone_filters}"
+            f"WHERE {where} AND s.created_at < %s"
         )
-        counted_params += [
-            whole.date(),
-            size,
-            size,
-            *_cells_box(bbox, size),
-            since,
-            whole,
-            *lone_params,
-        ]
-        lone_filters += " AND s.created_at >= %s"
-        lone_params = [*lone_params, since]
+        counted_params += [whole.date(), size, size, *where_params, whole]
+    lone_where, lone_params = _report_filters(categories=categories, statuses=statuses, since=since)
     cells = (
         f"SELECT cx, cy, sum(n) AS n, sum(sum_x) AS sx, sum(sum_y) AS sy "
         f"FROM ({counted}) k GROUP BY cx, cy HAVING sum(n) > 0"
@@ -456,7 +442,7 @@ def _map_cells_sql(
         f"WHERE cells.n = 1 AND s.location && ST_MakeEnvelope(cells.cx * %s, cells.cy * %s, "
         f"(cells.cx + 1) * %s, (cells.cy + 1) * %s, 4326) "
         f"AND floor(ST_X(s.location) / %s) = cells.cx AND floor(ST_Y(s.location) / %s) = cells.cy "
-        f"AND s.is_public AND c.is_public{lone_filters} LIMIT 1"
+        f"AND {lone_where} LIMIT 1"
     )
     source = (
         f"SELECT cells.n, cells.sx / cells.n AS x, cells.sy / cells.n AS y, "
@@ -508,8 +494,6 @@ def _signalement_map_python(
     statuses: list[str] | None,
     since: datetime | None,
 ) -> dict[str, Any]:
-    from django.contrib.gis.geos import Polygon
-
     size = map_cell_size(zoom=zoom, bbox=bbox)
     if zoom < MAP_POINTS_ZOOM:
         bbox = _cells_box(bbox, size)

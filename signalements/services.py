@@ -16,7 +16,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -776,8 +776,6 @@ def map_cells_rebuild() -> int | None:
     Triggers keep the counts as reports change; this is for after a bulk load made with
     the triggers disabled. Writers to the reports wait while it runs.
     """
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return None
     with transaction.atomic(), connection.cursor() as cursor:
