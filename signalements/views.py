@@ -260,7 +260,14 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         request={"multipart/form-data": serializers.PhotoUploadSerializer},
         responses={201: serializers.PhotoSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer])
+    @action(
+        detail=True,
+        methods=["post"],
+        renderer_classes=[JSONRenderer],
+        # A plain list of the photos added: no page, no list filters.
+        pagination_class=None,
+        filter_backends=[],
+    )
     def photos(self, request: Request, pk: str | None = None) -> Response:
         """Add photos to one's report after filing it (the reporter only; others get 404)."""
         signalement = get_object_or_404(Signalement.objects.filter(reporter=request.user), pk=pk)

@@ -28,3 +28,18 @@ def test_the_docs_page_needs_no_cdn(client):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower()
+
+
+def test_only_reads_are_paged_or_filtered(tmp_path):
+    """A write answers what it made: the schema must not promise a page or list filters."""
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    listy = {"cursor", "page", "page_size", "in_bbox"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in ("get", "parameters") or not isinstance(operation, dict):
+                continue
+            names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+            assert not names & listy, (method, path, names & listy)
+            assert "Paginated" not in str(operation.get("responses")), (method, path)
