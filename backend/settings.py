@@ -184,6 +184,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mail bodies (backend/mail.py): the same templates, never HTML-escaped.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "text",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,3 +8,6 @@ from django.dispatch import Signal
 logged_out = Signal()
 # Sent with ``user`` when an account is erased, before its personal data is removed.
 user_erased = Signal()
+# Sent with ``to``, ``subject``, ``body_text``, ``body_html`` and ``key`` to queue an e-mail
+# (see backend/mail.py); the ``push`` app keeps the outbox.
+email_requested = Signal()

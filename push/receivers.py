@@ -13,3 +13,15 @@ def on_logged_out(sender: object, user: User, device_token: str = "", **kwargs: 
 
 def on_user_erased(sender: object, user: User, **kwargs: Any) -> None:
     services.devices_forget_all(user=user)
+
+
+def on_email_requested(
+    sender: object,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    key: str | None = None,
+    **kwargs: Any,
+) -> None:
+    services.email_queue(to=to, subject=subject, body_text=body_text, body_html=body_html, key=key)
