@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from backend.mail import render_text
 from backend.models import User
 from geo.models import Commune
 from push import fcm
@@ -517,12 +518,15 @@ def _send_notification_email(notification: Notification) -> fcm.Outcome:
         return _send_email(
             to=user.email,
             subject=context["title"],
-            body_text=render_to_string("push/notification.txt", context),
+            # The text part is plain text (never HTML-escaped); the HTML part is escaped.
+            body_text=render_text("push/notification.txt", context),
             body_html=render_to_string("push/notification.html", context),
         )
 
 
 def _send_email(*, to: str, subject: str, body_text: str, body_html: str) -> fcm.Outcome:
+    # A line break in a header is refused by Django (and would forge headers): one line.
+    subject = " ".join(subject.split())
     message = EmailMultiAlternatives(subject=subject, body=body_text, to=[to])
     if body_html:
         message.attach_alternative(body_html, "text/html")
