@@ -1,4 +1,5 @@
-"""A corpus of hostile files, generated here: each is refused with 400, nothing is stored."""
+"""A corpus of hostile files, generated here: each is refused with 400 and nothing is
+stored, or, when it is a sound photo with something hidden inside, made harmless."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from signalements import services
 from signalements.models import Category, Photo, Signalement
 from tests import figures
 from tests.signalements.factories import SAINT_GILLES
@@ -77,11 +79,26 @@ CORPUS = {
     ),
     "page.jpg": lambda: b"<!DOCTYPE html><html><body>not a photo</body></html>",
     "document.jpg": lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-    "polyglot.jpg": lambda: jpeg() + b"<script>fetch('/api/v1/me/')</script>",
-    "exif-absurd.jpg": exif_absurd,
     "empty.jpg": lambda: b"",
     "big.jpg": lambda: jpeg() + b"\0" * (25 * 1024 * 1024),
 }
+# Sound photos that carry something else: the decoder reads a photo, so no rule can refuse
+# them without refusing genuine photos too. The original is kept private and never served;
+# what is public is re-encoded from the pixels alone.
+HARMLESS = {
+    "polyglot.jpg": (lambda: jpeg() + b"<script>fetch('/api/v1/me/')</script>", b"<script>"),
+    "exif-absurd.jpg": (exif_absurd, b"<script>"),
+    "html-trailer.png": (
+        lambda: png() + b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        b"<script>",
+    ),
+}
+
+
+def png(size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "green").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def stored_files(*roots: Path) -> list[Path]:
@@ -114,3 +131,34 @@ def test_a_hostile_file_is_refused_and_nothing_is_stored(client_for, citizen, se
     )
     assert grown_mb < 400, f"{name} made the process grow by {grown_mb:.0f} MB"
     figures.count("hostile files refused")
+
+
+@pytest.mark.parametrize("name", sorted(HARMLESS))
+def test_a_sound_photo_carrying_a_script_is_made_harmless(client_for, citizen, settings, name):
+    make, script = HARMLESS[name]
+    content = make()
+    response = client_for(citizen).post(
+        "/api/v1/signalements/",
+        {
+            "category": Category.objects.get(slug="chaussee-degradee").pk,
+            "description": "Test",
+            "latitude": SAINT_GILLES[0],
+            "longitude": SAINT_GILLES[1],
+            "photos": [io.BytesIO(content)],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, (name, response.content[:200])
+    photo = services.photo_process(photo_id=response.json()["photos"][0]["id"])
+
+    assert photo.status == Photo.Status.READY
+    public = stored_files(Path(settings.MEDIA_ROOT))
+    assert sorted(path.suffix for path in public) == [".jpg", ".jpg"]
+    for path in public:
+        assert script not in path.read_bytes(), path
+    # The file as sent is only in private storage, which has no URL.
+    private = stored_files(Path(settings.SIGNALEMENT_PRIVATE_MEDIA_ROOT))
+    assert [path.read_bytes() for path in private] == [content]
+    with pytest.raises(ValueError):
+        photo.original.url  # noqa: B018
+    figures.count("hostile files made harmless")
