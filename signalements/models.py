@@ -528,12 +528,31 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    # The processing is a durable queue of its own: a worker claims the photo for a
+    # while; a photo still processing once the claim ran out is taken up again by the
+    # sweep, until too many attempts make it failed.
+    attempts = models.PositiveSmallIntegerField(
+        _("processing attempts"), default=0, help_text=_("Claims of the photo by a worker.")
+    )
+    claimed_until = models.DateTimeField(
+        _("claimed until"),
+        null=True,
+        blank=True,
+        help_text=_("Until then a worker is processing the photo, or the next try waits."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["position", "id"]
+        indexes = [
+            models.Index(
+                fields=["claimed_until"],
+                name="signalements_photo_pending",
+                condition=models.Q(status="processing"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.signalement} photo {self.position}"

@@ -114,11 +114,12 @@ class PhotoSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(field.url) if request else field.url
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null while the photo is processing (or once it failed).
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_large_url(self, photo: Photo) -> str | None:
         return self._url(photo.large) if photo.status == Photo.Status.READY else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_thumbnail_url(self, photo: Photo) -> str | None:
         return self._url(photo.thumbnail) if photo.status == Photo.Status.READY else None
 

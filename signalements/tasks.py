@@ -15,6 +15,12 @@ def process_photo(*, photo_id: int) -> str:
 
 
 @task()
+def sweep_photos() -> int:
+    """Queue again the photos a worker left processing; return how many."""
+    return len(services.photos_sweep())
+
+
+@task()
 def overdue_summary() -> int:
     """Email each direction's managers what is overdue; return how many emails were queued."""
     return services.overdue_summary_send()
