@@ -69,6 +69,10 @@ OPEN311_POSTS_PER_MINUTE = env.int("OPEN311_POSTS_PER_MINUTE", default=60)
 # contact messages are deleted.
 RETENTION_REPORTER_DAYS = env.int("RETENTION_REPORTER_DAYS", default=730)
 RETENTION_CONTACT_DAYS = env.int("RETENTION_CONTACT_DAYS", default=365)
+# Outgoing emails and notification deliveries, once sent or given up, are deleted that long
+# after they were queued; read notifications that long after they were created.
+RETENTION_EMAIL_DAYS = env.int("RETENTION_EMAIL_DAYS", default=30)
+RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=365)
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 # Largest request body accepted (5 photos of 20 MB and the form around them).
