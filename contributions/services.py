@@ -573,18 +573,47 @@ def contact_message_create(
         consultation=consultation,
         organisation=organisation,
     )
+    own_address = _is_own_address(message)
     with translation.override(author.language if author else settings.LANGUAGE_CODE):
         subject = _("We received your message")
-        text = "\n\n".join(
-            [
-                _("Hello,"),
-                _("%(organisation)s received your message and will answer you soon.")
-                % {"organisation": organisation.name},
-                "> " + body.replace("\n", "\n> "),
-            ]
-        )
-    push.email_queue(to=email, subject=subject, body_text=text, key=f"contact-{message.pk}-ack")
+        paragraphs = [
+            _("Hello,"),
+            _("%(organisation)s received your message and will answer you soon.")
+            % {"organisation": organisation.name},
+        ]
+        if own_address:
+            paragraphs.append(_quote(body))
+        else:
+            paragraphs.append(
+                _(
+                    "This message was sent from the contact form of %(territory)s with this "
+                    "address. If you did not write it, you can ignore this email."
+                )
+                % {"territory": settings.TERRITORY_NAME}
+            )
+    if own_address:
+        to, key = email, f"contact-{message.pk}-ack"
+    else:
+        # Anyone can type any address: it gets one acknowledgement a day at most, however
+        # many messages are sent with it.
+        to, key = email.lower(), f"contact-ack-{timezone.localdate():%Y-%m-%d}"
+    push.email_queue(to=to, subject=subject, body_text="\n\n".join(paragraphs), key=key)
     return message
+
+
+def _is_own_address(message: ContactMessage) -> bool:
+    """Whether the message's address is its author's account address.
+
+    Only then may an email quote the message: any other address was typed by whoever
+    sent the form, and quoting their text to it would relay anything to anyone in the
+    platform's name.
+    """
+    author = message.author
+    return author is not None and author.email.lower() == message.email.lower()
+
+
+def _quote(text: str) -> str:
+    return "> " + text.replace("\n", "\n> ")
 
 
 def contact_message_redirect(
@@ -618,7 +647,10 @@ def contact_message_reply(*, message: ContactMessage, body: str, by: User) -> Co
     language = message.author.language if message.author else settings.LANGUAGE_CODE
     with translation.override(language):
         subject = _("Answer to your message")
-        text = "\n\n".join([body, "---", "> " + message.body.replace("\n", "\n> ")])
+        # The sender's own text is quoted back only to their account address (see above).
+        text = (
+            "\n\n".join([body, "---", _quote(message.body)]) if _is_own_address(message) else body
+        )
     push.email_queue(
         to=message.email,
         subject=subject,
