@@ -321,6 +321,7 @@ def meeting_register(*, meeting_id: int, user: User) -> MeetingRegistration:
     served one after the other: exactly one gets it.
     """
     meeting = Meeting.objects.select_for_update().select_related("consultation").get(pk=meeting_id)
+    consultation_check_participation(consultation=meeting.consultation)
     if meeting.registration != Meeting.Registration.PLATFORM:
         raise Conflict(_("This meeting takes no registration on the platform."))
     if meeting.starts_at <= timezone.now():
@@ -514,6 +515,11 @@ def actor_register(
     return actor
 
 
+# What the validation vouched for: changing one of these lists the actor again only
+# once an organisation admin has checked it (the new address gets no email before).
+ACTOR_MATERIAL_FIELDS = frozenset({"kind", "name", "description", "website", "contact_email"})
+
+
 @transaction.atomic
 def actor_update(
     *,
@@ -522,8 +528,13 @@ def actor_update(
     themes: list[Theme] | None = None,
     **fields: Any,
 ) -> Actor:
+    """The owner edits; a material change sends a validated actor back to validation."""
+    changed = {name for name, value in fields.items() if getattr(actor, name) != value}
     for name, value in fields.items():
         setattr(actor, name, value)
+    if changed & ACTOR_MATERIAL_FIELDS and actor.validated_at is not None:
+        actor.validated_at = None
+        actor.validated_by = None
     actor.save()
     if communes is not None:
         actor.communes.set(communes)
@@ -681,17 +692,31 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def _ensure_open(consultation: Consultation) -> None:
+def consultation_check_participation(*, consultation: Consultation) -> None:
+    """Refuse (409) any participation outside a published consultation's opening.
+
+    Contributing, commenting, supporting and registering to a meeting all make a
+    participant (``selectors.participant_ids``), who may read a restitution kept
+    for participants: each path goes through this one check.
+    """
     if consultation.is_relayed or not consultation.is_published:
-        raise Conflict(_("This consultation takes no contributions on this platform."))
+        raise Conflict(_("This consultation takes no participation on this platform."))
     status = consultation.status
     if status == Status.UPCOMING:
         raise Conflict(
-            _("This consultation is not open yet: contributions open on %(date)s.")
+            _(
+                "This consultation is not open yet: contributions, supports and meeting "
+                "registrations open on %(date)s."
+            )
             % {"date": timezone.localtime(consultation.opens_at).strftime("%d/%m/%Y")}
         )
     if status != Status.OPEN:
-        raise Conflict(_("This consultation is closed: contributions are no longer possible."))
+        raise Conflict(
+            _(
+                "This consultation is closed: contributions, supports and meeting "
+                "registrations are no longer possible."
+            )
+        )
 
 
 def _clean_body(body: str) -> str:
@@ -741,7 +766,7 @@ def contribution_create(
     theme: Theme | None = None,
 ) -> Contribution:
     """Write an idea, a question or a comment; published at once only under a posteriori."""
-    _ensure_open(consultation)
+    consultation_check_participation(consultation=consultation)
     if kind == Contribution.Kind.COMMENT:
         if not consultation.comments_allowed:
             raise ValidationError({"kind": _("Comments are not enabled on this consultation.")})
@@ -791,7 +816,7 @@ def contribution_update(
 ) -> Contribution:
     """The author edits; under a priori moderation the text goes back to the queue."""
     consultation = contribution.consultation
-    _ensure_open(consultation)
+    consultation_check_participation(consultation=consultation)
     if body is not None:
         contribution.body = _clean_body(body)
     if location is not UNSET:
@@ -809,6 +834,7 @@ def contribution_update(
 
 
 def contribution_support(*, contribution: Contribution, user: User) -> ContributionSupport:
+    consultation_check_participation(consultation=contribution.consultation)
     if contribution.state != Contribution.State.PUBLISHED:
         raise Conflict(_("Only published contributions can be supported."))
     support, _created = ContributionSupport.objects.get_or_create(
@@ -818,6 +844,8 @@ def contribution_support(*, contribution: Contribution, user: User) -> Contribut
 
 
 def contribution_unsupport(*, contribution: Contribution, user: User) -> None:
+    # The supports of a closed consultation are its record (key figures): they stay.
+    consultation_check_participation(consultation=contribution.consultation)
     ContributionSupport.objects.filter(contribution=contribution, user=user).delete()
 
 
