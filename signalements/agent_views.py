@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -16,17 +16,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.pagination import PageNumberPagination
+from backend.spreadsheets import csv_writer
 from signalements import selectors, serializers, services
 from signalements.filters import AgentSignalementFilter, StatsFilter
 from signalements.models import Signalement
+from signalements.permissions import IsDirectionStaff
 
 
 class AgentSignalementViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Reports routed to the directions of the agent; others answer 404."""
+    """Reports routed to the directions of the agent; others answer 404.
 
-    permission_classes = [permissions.IsAuthenticated]
+    People who work in no direction get 403, as on the other staff endpoints.
+    """
+
+    permission_classes = [permissions.IsAuthenticated, IsDirectionStaff]
     lookup_value_regex = r"\d+"
     serializer_class = serializers.AgentSignalementSerializer
     filterset_class = AgentSignalementFilter
@@ -174,11 +179,6 @@ class AgentSignalementViewSet(
         return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 EXPORT_COLUMNS = [
     "id",
     "created_at",
@@ -217,7 +217,7 @@ def _export_values(rows) -> Iterator[dict]:  # noqa: ANN001
 
 
 def _csv_lines(rows, delimiter: str) -> Iterator[str]:  # noqa: ANN001
-    writer = csv.writer(_Echo(), delimiter=delimiter)
+    writer = csv_writer(delimiter=delimiter)
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
     for row in _export_values(rows):
         point = row["location"]
@@ -272,6 +272,11 @@ class SignalementStatsView(generics.GenericAPIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        filters = sorted(request.query_params.lists())
-        return Response(selectors.signalement_stats_cached(queryset=queryset, filters=filters))
+        filters = StatsFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        return Response(
+            selectors.signalement_stats_cached(
+                queryset=filters.qs, filters=filters.form.cleaned_data
+            )
+        )

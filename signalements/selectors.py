@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance
@@ -201,18 +203,40 @@ def signalement_stats(*, queryset: SignalementQuerySet) -> dict[str, Any]:
     }
 
 
-def signalement_stats_cached(*, queryset: SignalementQuerySet, filters: list) -> dict[str, Any]:
+def _filter_key_value(value: Any) -> str:
+    """One spelling per value: an instant in UTC, a number without trailing zeros."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def stats_cache_key(filters: Mapping[str, Any]) -> str:
+    """The cache key of a set of validated filters; unset ones and unknown parameters count not."""
+    known = {
+        name: _filter_key_value(value)
+        for name, value in sorted(filters.items())
+        if value is not None and value != ""
+    }
+    return "signalement-stats:" + hashlib.sha256(json.dumps(known).encode()).hexdigest()
+
+
+def signalement_stats_cached(
+    *, queryset: SignalementQuerySet, filters: Mapping[str, Any]
+) -> dict[str, Any]:
     """The figures, computed at most every STATS_CACHE_SECONDS for the same filters.
 
     Over a million reports the percentiles cost about a second of database time (every
     matching report is read and sorted); the figures of a territory move slowly, so the
-    answer says when it was computed.
+    answer says when it was computed. ``filters`` are the cleaned values of the filter
+    set that built ``queryset``: the key says what was computed, not what was asked.
     """
     from django.conf import settings
     from django.core.cache import cache
 
     seconds = settings.STATS_CACHE_SECONDS
-    key = "signalement-stats:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    key = stats_cache_key(filters)
     figures = cache.get(key) if seconds else None
     if figures is None:
         figures = {**signalement_stats(queryset=queryset), "computed_at": timezone.now()}

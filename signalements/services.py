@@ -734,10 +734,24 @@ def signalement_transfer(
 def signalement_mark_duplicate(
     *, signalement: Signalement, actor: User, original: Signalement
 ) -> Signalement:
-    """Close a report as a duplicate; its reporter and followers follow the original."""
+    """Close a report as a duplicate; its reporter and followers follow the original.
+
+    The public timeline names the original and its public messages reach the
+    duplicate's followers: it must be a report of the agent's own queue, and a
+    public report may only duplicate a public one.
+    """
     signalement = _locked(signalement)
     if original.pk == signalement.pk or original.duplicate_of_id == signalement.pk:
         raise ValidationError({"original": [_("A report cannot duplicate itself.")]})
+    if not Signalement.objects.for_agent(actor).filter(pk=original.pk).exists():
+        raise ValidationError(
+            {"original": [_("The original must be a report of your directions' queue.")]}
+        )
+    public = Signalement.objects.public()
+    if public.filter(pk=signalement.pk).exists() and not public.filter(pk=original.pk).exists():
+        raise ValidationError(
+            {"original": [_("A public report cannot be a duplicate of a private report.")]}
+        )
     if signalement.status not in OPEN_STATUSES:
         raise Conflict(_("Only an open report can be marked as a duplicate."))
     for user in _audience(signalement):

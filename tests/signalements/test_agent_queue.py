@@ -46,11 +46,13 @@ def test_an_agent_of_another_direction_gets_404(client_for, agent_eau, road):
 @pytest.mark.parametrize("persona", ["citizen", "other_citizen"])
 def test_residents_have_no_queue_and_cannot_act(client_for, request, persona, road):
     client = client_for(request.getfixturevalue(persona))
-    assert client.get(QUEUE).json()["count"] == 0
+    assert client.get(QUEUE).status_code == 403
     assert (
         client.post(f"{QUEUE}{road.pk}/transition/", {"status": "pris_en_compte"}).status_code
-        == 404
+        == 403
     )
+    road.refresh_from_db()
+    assert road.status == Status.NEW
 
 
 def test_anonymous_gets_401(client_for, road):

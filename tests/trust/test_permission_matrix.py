@@ -44,6 +44,8 @@ ORG_STAFF = {"moderator", "org_admin"}
 ORG_ADMIN = {"org_admin"}
 # Anyone with a role or a seat in a direction: staff lists are filtered to what they may see.
 STAFF = LOGGED_IN - {"owner", "other_citizen"}
+# A seat in any direction (the moderator manages one) or the back-office superuser (org_admin).
+FIELD_SERVICE = STAFF - {"moderator_other"}
 
 # "METHOD path" -> the roles allowed.
 RULES: dict[str, set[str]] = {
@@ -106,9 +108,9 @@ RULES: dict[str, set[str]] = {
     "POST /api/v1/signalements/{id}/follow/": LOGGED_IN,
     "DELETE /api/v1/signalements/{id}/follow/": LOGGED_IN,
     # Reports, the field service (the queue lists only the direction's tickets).
-    "GET /api/v1/agent/signalements/": LOGGED_IN,
-    "GET /api/v1/agent/signalements/export/csv/": LOGGED_IN,
-    "GET /api/v1/agent/signalements/export/geojson/": LOGGED_IN,
+    "GET /api/v1/agent/signalements/": FIELD_SERVICE,
+    "GET /api/v1/agent/signalements/export/csv/": FIELD_SERVICE,
+    "GET /api/v1/agent/signalements/export/geojson/": FIELD_SERVICE,
     "GET /api/v1/agent/signalements/{id}/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/transition/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/assign/": DIRECTION,
