@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -91,21 +92,51 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def _json_error(status_code: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse(error_body(code, detail), status=status_code)
+def status_error(status_code: int) -> tuple[str, str]:
+    """The code and the message of an error answer that says no more than its status."""
+    messages = {
+        400: ("bad_request", _("The request could not be understood.")),
+        401: ("not_authenticated", _("Authentication credentials were not provided.")),
+        403: ("permission_denied", _("You do not have permission to do this.")),
+        404: ("not_found", _("Not found.")),
+        405: ("method_not_allowed", _("Method not allowed.")),
+        413: ("request_too_large", _("The request is too large.")),
+        429: ("throttled", _("Too many requests: try again later.")),
+        503: (
+            "service_unavailable",
+            _("The service is temporarily unavailable, try again shortly."),
+        ),
+    }
+    if status_code in messages:
+        return messages[status_code]
+    if status_code >= 500:
+        return "server_error", _("An unexpected error occurred.")
+    return "error", HTTPStatus(status_code).phrase if status_code in _STATUSES else "Error"
+
+
+_STATUSES = {status.value for status in HTTPStatus}
+
+
+def api_error_response(
+    request: HttpRequest, status_code: int, detail: str = "", *, field: str = ""
+) -> JsonResponse:
+    """An error of the API in the project's shape (see ``ApiErrorMiddleware``)."""
+    code, message = status_error(status_code)
+    fields = {field: [detail]} if field and detail else None
+    return JsonResponse(error_body(code, detail or message, fields), status=status_code)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return _json_error(400, "bad_request", _("The request could not be understood."))
+    return api_error_response(request, 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return _json_error(403, "permission_denied", _("You do not have permission to do this."))
+    return api_error_response(request, 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return _json_error(404, "not_found", _("Not found."))
+    return api_error_response(request, 404)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return _json_error(500, "server_error", _("An unexpected error occurred."))
+    return api_error_response(request, 500)

@@ -27,6 +27,8 @@ from firebase_admin import credentials, exceptions, messaging
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from backend.parsers import parse_int
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -183,8 +185,8 @@ def _retry_after(error: exceptions.FirebaseError) -> timedelta | None:
     value = response.headers.get("Retry-After") if response is not None else None
     if not value:
         return None
-    if value.isdigit():
-        return timedelta(seconds=int(value))
+    if (seconds := parse_int(value, low=0)) is not None:
+        return timedelta(seconds=seconds)
     try:
         return max(parsedate_to_datetime(value) - timezone.now(), timedelta(0))
     except (TypeError, ValueError):

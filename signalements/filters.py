@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.parsers import parse_int
 from signalements.models import Signalement, SignalementQuerySet, Status
 
 MAX_RADIUS_M = 50_000
@@ -43,8 +44,8 @@ class SignalementFilter(django_filters.FilterSet):
         return queryset
 
     def filter_theme(self, queryset: SignalementQuerySet, name: str, value: str):  # noqa: ANN201
-        if value.isdigit():
-            return queryset.filter(category__theme_id=int(value))
+        if (pk := parse_int(value, low=1)) is not None:
+            return queryset.filter(category__theme_id=pk)
         return queryset.filter(category__theme__slug=value)
 
     def filter_queryset(self, queryset: SignalementQuerySet):  # noqa: ANN201

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -14,6 +12,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from geo.filters import parse_bbox
 from signalements import selectors
 from signalements.models import Status
 
@@ -46,18 +45,7 @@ class MapQuerySerializer(serializers.Serializer):
     )
 
     def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
-        try:
-            numbers = [float(part) for part in value.split(",")]
-        except ValueError:
-            numbers = []
-        if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-            raise serializers.ValidationError(
-                _("Give four numbers: min longitude, min latitude, max longitude, max latitude.")
-            )
-        min_x, min_y, max_x, max_y = numbers
-        if not (-180 <= min_x < max_x <= 180 and -90 <= min_y < max_y <= 90):
-            raise serializers.ValidationError(_("The box is not a valid WGS84 rectangle."))
-        return min_x, min_y, max_x, max_y
+        return parse_bbox(value)
 
 
 MAP_EXAMPLE = {

@@ -7,7 +7,9 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+
+from backend.errors import status_error
 
 FORMATS = ("xml", "json")
 
@@ -68,3 +70,19 @@ def respond(fmt: str, root: str, document: Any, *, status: int = 200) -> HttpRes
 
 def respond_error(fmt: str, code: int, description: str) -> HttpResponse:
     return respond(fmt, "errors", [{"code": code, "description": description}], status=code)
+
+
+def error_response(
+    request: HttpRequest, status_code: int, detail: str = "", *, field: str = ""
+) -> HttpResponse:
+    """An error in Open311's shape, in the format of the path's suffix (XML by default).
+
+    Used by ``backend.middleware.ApiErrorMiddleware`` for what never reaches a view: an
+    unknown path, a refused character, the database down.
+    """
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    if not detail:
+        detail = status_error(status_code)[1]
+    elif field:
+        detail = f"{field}: {detail}"
+    return respond_error(fmt, status_code, detail)

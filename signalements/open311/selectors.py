@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.parsers import parse_int
 from signalements.models import (
     Category,
     Photo,
@@ -250,9 +251,9 @@ def requests_search(*, data: QueryDict, absolute: Absolute) -> list[dict[str, An
 
 
 def request_get(*, request_id: str, absolute: Absolute) -> dict[str, Any] | None:
-    if not request_id.isdigit() or len(request_id) > 18:
+    if (pk := parse_int(request_id, low=1)) is None:
         return None
-    signalement = _public_requests().filter(pk=int(request_id)).first()
+    signalement = _public_requests().filter(pk=pk).first()
     return request_document(signalement, absolute=absolute) if signalement else None
 
 

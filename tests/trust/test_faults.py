@@ -19,6 +19,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
+from contributions.models import Consultation
 from tests.helpers import ROOT, child_database_url
 
 pytestmark = pytest.mark.skipif(
@@ -114,6 +115,18 @@ def test_a_database_outage_is_a_503_and_the_server_recovers(committed_db):
         assert status == 503, body
         assert b'"code":"service_unavailable"' in body.replace(b" ", b"")
         assert fetch(f"{base}/healthz")[0] == 503
+        # Views that are not DRF's (feeds, calendars, Open311) answer in shape too.
+        slug = Consultation.objects.published().values_list("slug", flat=True).first()
+        for path in (
+            "/api/v1/consultations/feed.atom",
+            "/api/v1/consultations/calendar.ics",
+            f"/api/v1/consultations/{slug}/calendar.ics",
+        ):
+            status, body = fetch(f"{base}{path}")
+            assert status == 503, (path, status, body[:200])
+            assert b'"code":"service_unavailable"' in body.replace(b" ", b""), path
+        status, body = fetch(f"{base}/open311/v2/requests.json")
+        assert status == 503 and b'"code": 503' in body, body[:200]
 
         proxy.restore()
         statuses = [fetch(f"{base}/api/v1/communes/")[0] for _ in range(3)]

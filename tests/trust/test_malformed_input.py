@@ -1,0 +1,204 @@
+"""Malformed and hostile input, on every operation of the schema, never answers 5xx.
+
+Beside the schemathesis fuzzing (random data shaped by the schema), every operation gets a
+fixed set of inputs known to break naive code: bodies that are not objects, JSON nested
+thousands of levels deep, numbers that overflow, NaN and infinities, NUL bytes, Unicode
+digits, 3-D points and dates at the ends of the calendar, in the body, the query string
+and the path, as an anonymous visitor, a resident, an agent and a moderator. Every answer
+under ``/api/`` is in the error shape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from urllib.parse import quote
+
+import pytest
+from django.db import transaction
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from backend.models import User
+from tests import figures
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("spatialite"), reason="run on PostGIS"
+)
+
+PERSONAS = (None, "citoyen@demo.test", "agent.voirie@demo.test", "moderation@demo.test")
+# Raw JSON texts, so that what Python's json would never write (1e400, NaN) is sent as is.
+HOSTILE_VALUES = (
+    '"\\u0000"',
+    '"a\\u0000b"',
+    "1e400",
+    "-1e400",
+    "NaN",
+    "Infinity",
+    "99999999999999999999999",
+    "-1",
+    '"\\u00b2"',
+    '"\\u0661\\u0662"',
+    "[]",
+    "{}",
+    '{"type": "Point", "coordinates": [4.36, 43.84, 12.0]}',
+    '"9999-12-31T23:59:59Z"',
+    '"0001-01-01"',
+    '"' + "x" * 5000 + '"',
+)
+NON_OBJECT_BODIES = ("[]", "[1, 2]", '"text"', "12", "null", "true", "[" * 5000 + "]" * 5000)
+DEEP_OBJECT = '{"a": ' * 5000 + "1" + "}" * 5000
+HOSTILE_QUERY = ("\x00", "a\x00b", "1e400", "nan", "inf", "-inf", "²", "١٢", "9" * 30, "-1")
+HOSTILE_QUERY_PAIRS = (
+    ("bbox", "nan,nan,nan,nan"),
+    ("bbox", "-inf,-inf,inf,inf"),
+    ("in_bbox", "nan,nan,nan,nan"),
+    ("point", "nan,inf"),
+    ("start_date", "9999-12-31T23:59:59+00:00"),
+    ("end_date", "0001-01-01T00:00:00+00:00"),
+    ("start_date", "0001-01-01T00:00:00-14:00"),
+    ("end_date", "9999-12-31T23:59:59-14:00"),
+)
+HOSTILE_PATH = ("%00", "a%00b", "%C2%B2", "1e400", "9" * 30, "-1", "0", "%D9%A1")
+
+
+def _operations() -> list[tuple[str, str, dict]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (path, method.upper(), operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+def _properties(operation: dict) -> list[str]:
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        ref = media.get("schema", {}).get("$ref", "")
+        if ref:
+            return list(_COMPONENTS.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}))
+    return []
+
+
+_SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
+_COMPONENTS = _SCHEMA["components"]["schemas"]
+OPERATIONS = _operations()
+
+
+def _concrete(path: str, value: str = "1") -> str:
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def _check(response, where: str) -> None:
+    figures.count("malformed inputs")
+    assert response.status_code < 500, f"{where}: {response.status_code} {response.content[:300]}"
+    if response.status_code >= 400 and response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        body = response.json()
+        assert isinstance(body, dict) and set(body) == {"code", "detail", "fields"}, (where, body)
+
+
+def _send(client: APIClient, method: str, path: str, body: str | None = None):
+    with transaction.atomic():
+        if body is None:
+            response = getattr(client, method.lower())(path)
+        else:
+            response = client.generic(method, path, body, content_type="application/json")
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.fixture
+def clients(db) -> list[APIClient]:
+    made = []
+    for email in PERSONAS:
+        client = APIClient(HTTP_ACCEPT_ENCODING="identity")
+        if email:
+            client.force_authenticate(User.objects.get(email=email))
+        made.append(client)
+    return made
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=lambda v: str(v)[:60])
+def test_hostile_bodies_never_answer_5xx(clients, path, method, operation):
+    if method not in {"POST", "PUT", "PATCH"}:
+        pytest.skip("no body")
+    url = _concrete(path)
+    bodies = [*NON_OBJECT_BODIES, DEEP_OBJECT]
+    for name in _properties(operation):
+        bodies += [f'{{"{name}": {value}}}' for value in HOSTILE_VALUES]
+    for client in clients:
+        for body in bodies:
+            _check(_send(client, method, url, body), f"{method} {url} {body[:80]}")
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=lambda v: str(v)[:60])
+def test_hostile_query_and_path_never_answer_5xx(clients, path, method, operation):
+    names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+    urls = []
+    base = _concrete(path)
+    for name in names:
+        urls += [f"{base}?{name}={quote(value)}" for value in HOSTILE_QUERY]
+    urls += [f"{base}?{name}={quote(value)}" for name, value in HOSTILE_QUERY_PAIRS]
+    if "{" in path:
+        urls += [_concrete(path, value) for value in HOSTILE_PATH]
+    for client in clients:
+        for url in urls:
+            body = "{}" if method in {"POST", "PUT", "PATCH"} else None
+            _check(_send(client, method, url, body), f"{method} {url}")
+
+
+OPEN311 = (
+    "/open311/v2/requests.json?service_request_id=%00",
+    "/open311/v2/requests.json?service_request_id=%C2%B2",
+    "/open311/v2/requests.json?service_code=%00",
+    "/open311/v2/requests.json?status=%00",
+    "/open311/v2/requests.json?start_date=9999-12-31T23:59:59-14:00",
+    "/open311/v2/requests.json?end_date=0001-01-01T00:00:00%2B14:00",
+    "/open311/v2/requests.json?start_date=0001-01-01T00:00:00%2B14:00&end_date=0001-01-02T00:00:00Z",
+    "/open311/v2/requests.json?start_date=9999-12-30T00:00:00Z&end_date=9999-12-31T23:59:59-14:00",
+    "/open311/v2/requests.xml?start_date=%00",
+    "/open311/v2/requests/%00.json",
+    "/open311/v2/requests/%C2%B2.json",
+    "/open311/v2/requests/99999999999999999999999.json",
+    "/open311/v2/services/%00.json",
+    "/open311/v2/tokens/%00.json",
+    "/open311/v2/servicerequestupdates.json?start_date=9999-12-31T23:59:59-14:00",
+    "/open311/v2/servicerequestupdates.json?service_request_id=%00",
+    "/open311/v2/requests.json?lat=nan&long=inf",
+    "/open311/v2/requests.json?minlon=nan&minlat=nan&maxlon=inf&maxlat=inf",
+)
+
+
+@pytest.mark.parametrize("url", OPEN311)
+def test_open311_hostile_queries_never_answer_5xx(api, db, url):
+    response = api.get(url)
+    figures.count("malformed inputs")
+    assert response.status_code < 500, (url, response.status_code, response.content[:300])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "service_code=%00&lat=43.84&long=4.36&api_key=x",
+        "service_code=nid-de-poule&lat=nan&long=inf&api_key=x",
+        "service_code=nid-de-poule&lat=1e400&long=4.36&api_key=x",
+        "service_code=%C2%B2&lat=43.84&long=4.36&api_key=%00",
+        "service_code=nid-de-poule&lat=43.84&long=4.36&api_key=x&attribute[%00]=%00",
+    ],
+)
+def test_open311_hostile_posts_never_answer_5xx(api, db, body):
+    response = api.generic(
+        "POST", "/open311/v2/requests.json", body, "application/x-www-form-urlencoded"
+    )
+    figures.count("malformed inputs")
+    assert response.status_code < 500, (body, response.status_code, response.content[:300])
+
+
+def test_a_json_body_is_parsed_whatever_its_nesting(api, db):
+    response = api.generic("POST", "/api/v1/auth/token/", DEEP_OBJECT, "application/json")
+    assert response.status_code == 400
+    assert json.loads(response.content)["code"] in {"parse_error", "invalid"}
