@@ -10,18 +10,41 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend import validators
+
+
+class NormalizedEmailField(models.EmailField):
+    """An address stored and looked up (``email=``) in its folded form, whoever writes it."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return validators.email_fold(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = validators.email_fold(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The one written form of an address (ValidationError naming ``email`` if none)."""
+        return validators.normalize_email(email or "")
+
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username)
+        # The field folds the address it is compared with: "ALICE@x.fr " finds alice@x.fr.
+        return self.get(email=username or "")
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
@@ -32,9 +55,21 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account; logs in with an email address."""
 
-    email = models.EmailField(_("email address"), unique=True)
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    email = NormalizedEmailField(
+        _("email address"), unique=True, validators=[validators.validate_email_address]
+    )
+    first_name = models.CharField(
+        _("first name"),
+        max_length=150,
+        blank=True,
+        validators=[validators.validate_display_name],
+    )
+    last_name = models.CharField(
+        _("last name"),
+        max_length=150,
+        blank=True,
+        validators=[validators.validate_display_name],
+    )
     language = models.CharField(
         _("language"),
         max_length=8,
@@ -62,6 +97,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        # Forms (the back-office) then check uniqueness on the written form.
+        self.email = validators.email_fold(self.email or "")
+        self.first_name = validators.normalize_display_name(self.first_name or "")
+        self.last_name = validators.normalize_display_name(self.last_name or "")
 
     @property
     def display_name(self) -> str:

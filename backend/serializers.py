@@ -1,19 +1,52 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from backend import validators
 from backend.models import Direction, Membership, Organisation, OrganisationRole, User
 
 
+class NormalizedEmailField(serializers.EmailField):
+    """An address in its one written form (see ``backend.validators.normalize_email``)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        try:
+            return validators.normalize_email(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
+class DisplayNameField(serializers.CharField):
+    """A name shown to others: composed (NFC), without invisible or control characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 150)
+        super().__init__(**kwargs)
+        self.validators.append(validators.validate_display_name)
+
+    def to_internal_value(self, data: Any) -> str:
+        return validators.normalize_display_name(super().to_internal_value(data))
+
+
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = NormalizedEmailField(max_length=254)
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
     )
-    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    first_name = DisplayNameField(required=False, allow_blank=True)
+    last_name = DisplayNameField(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=["fr", "en"], required=False)
+
+
+class RegisterAnswerSerializer(serializers.Serializer):
+    """The same answer whether the address was new or already had an account."""
+
+    detail = serializers.CharField()
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -34,6 +67,8 @@ class OrganisationRoleSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    first_name = DisplayNameField(required=False, allow_blank=True)
+    last_name = DisplayNameField(required=False, allow_blank=True)
     memberships = MembershipSerializer(many=True, read_only=True)
     organisation_roles = OrganisationRoleSerializer(many=True, read_only=True)
 
@@ -59,7 +94,7 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = NormalizedEmailField(max_length=254)
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):

@@ -10,10 +10,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -21,7 +19,8 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from backend import privacy, signals
+from backend import privacy, signals, validators
+from backend.mail import email_send, render_text
 from backend.models import User
 
 
@@ -32,29 +31,85 @@ def _check_password(password: str, user: User, field: str) -> None:
         raise ValidationError({field: error.messages}) from error
 
 
+def _names(*, first_name: str, last_name: str) -> dict[str, str]:
+    """Names shown to others, composed; ValidationError naming the field they break."""
+    names = {
+        "first_name": validators.normalize_display_name(first_name)[:150],
+        "last_name": validators.normalize_display_name(last_name)[:150],
+    }
+    for field, value in names.items():
+        try:
+            validators.validate_display_name(value)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from error
+    return names
+
+
 @transaction.atomic
 def user_register(
     *, email: str, password: str, first_name: str = "", last_name: str = "", language: str = "fr"
-) -> User:
-    """Create an account; the password must pass every configured validator."""
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": [_("An account already exists with this email address.")]})
-    user = User(email=email, first_name=first_name, last_name=last_name, language=language)
+) -> None:
+    """Create an account, or tell the owner of the address that someone tried to.
+
+    The caller learns nothing either way: the same work is done (password checked and
+    hashed) and nothing is returned, so the answer cannot say whether the address is taken.
+    """
+    email = validators.normalize_email(email)
+    names = _names(first_name=first_name, last_name=last_name)
+    user = User(email=email, language=language, **names)
     _check_password(password, user, "password")
     user.set_password(password)
+    if User.objects.filter(email=email).exists():
+        _registration_attempt_notify(email=email)
+        return
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError as error:
-        raise ValidationError(
-            {"email": [_("An account already exists with this email address.")]}
-        ) from error
-    return user
+    except IntegrityError:
+        # Registered by a concurrent request in the meantime.
+        _registration_attempt_notify(email=email)
+
+
+def _registration_attempt_notify(*, email: str) -> None:
+    owner = User.objects.filter(email=email, is_active=True).first()
+    if owner is None:
+        return
+    context = {
+        "user": owner,
+        "territory": settings.TERRITORY_NAME,
+        "link": settings.FRONTEND_URL,
+    }
+    with translation.override(owner.language):
+        email_send(
+            to=owner.email,
+            subject=_("Someone tried to create an account with your address"),
+            body_text=render_text("backend/register_existing.txt", context),
+            # At most one a day: repeated attempts must not flood the owner's mailbox.
+            key=f"register-existing:{timezone.localdate().isoformat()}",
+        )
+
+
+def user_for_email(*, email: str, first_name: str = "", last_name: str = "") -> User:
+    """The account of an address, made without a usable password when new.
+
+    The person may claim it with a password reset. ValidationError naming the field when the
+    address or a name is refused.
+    """
+    email = validators.normalize_email(email)
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing
+    names = _names(first_name=first_name, last_name=last_name)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email, None, **names)
+    except IntegrityError:
+        return User.objects.get(email=email)
 
 
 def _lockout_keys(email: str) -> tuple[str, str]:
-    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+    # Folded like stored addresses: "ALICE@x.fr " and "ａｌｉｃｅ@x.fr" share one budget.
+    digest = hashlib.sha256(validators.email_fold(email).encode("utf-8")).hexdigest()
     return f"login-failures:{digest}", f"login-locked:{digest}"
 
 
@@ -62,14 +117,20 @@ def login_lockout_remaining(*, email: str) -> int:
     """Seconds before this email may try to log in again (0 when it may)."""
     _, locked_key = _lockout_keys(email)
     until = cache.get(locked_key)
-    return max(0, int(until - time.time())) if until else 0
+    return max(1, int(until - time.time())) if until and until > time.time() else 0
 
 
 def login_failed(*, email: str) -> None:
     """Count a failed login; too many in a row lock the email out for a while."""
     failures_key, locked_key = _lockout_keys(email)
     cache.add(failures_key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-    if cache.incr(failures_key) >= settings.LOGIN_LOCKOUT_ATTEMPTS:
+    try:
+        failures = cache.incr(failures_key)
+    except ValueError:
+        # The count expired between add and incr: this failure starts a new one.
+        cache.set(failures_key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        failures = 1
+    if failures >= settings.LOGIN_LOCKOUT_ATTEMPTS:
         cache.set(
             locked_key,
             time.time() + settings.LOGIN_LOCKOUT_SECONDS,
@@ -137,8 +198,12 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
 
 
 def password_reset_request(*, email: str) -> None:
-    """Email a reset link when the address has an account; say nothing otherwise."""
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    """Queue a reset link when the address has an account; say nothing otherwise.
+
+    The e-mail goes through the outbox: a mail server that is down neither fails this
+    request nor tells the caller that the account exists.
+    """
+    user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -151,11 +216,10 @@ def password_reset_request(*, email: str) -> None:
         "territory": settings.TERRITORY_NAME,
     }
     with translation.override(user.language):
-        send_mail(
+        email_send(
+            to=user.email,
             subject=_("Reset your password"),
-            message=render_to_string("backend/password_reset.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
+            body_text=render_text("backend/password_reset.txt", context),
         )
 
 

@@ -30,6 +30,8 @@ DATABASES = {
     )
 }
 DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+# Throttle counters and the login lockout live in the cache: in production it must be shared by
+# every process (redis://...), which `manage.py check --deploy` verifies (backend/throttling.py).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp = _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -64,6 +66,10 @@ THROTTLE_CONTACT = env.str("THROTTLE_CONTACT", default="5/hour")
 THROTTLE_SIGNALEMENT = env.str("THROTTLE_SIGNALEMENT", default="30/hour")
 THROTTLE_CONTRIBUTION = env.str("THROTTLE_CONTRIBUTION", default="30/hour")
 THROTTLE_FLAG = env.str("THROTTLE_FLAG", default="30/hour")
+# Reverse proxies in front of the server that append the client's address to X-Forwarded-For.
+# 0: the header is ignored and REMOTE_ADDR is the client (anyone can write the header).
+# N: the N-th address from the end of the header is the client (backend/throttling.py).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 OPEN311_POSTS_PER_MINUTE = env.int("OPEN311_POSTS_PER_MINUTE", default=60)
 # Personal data retention (days): reporters of reports closed that long ago are anonymised;
 # contact messages are deleted.
@@ -130,7 +136,8 @@ elif DATABASES["default"]["ENGINE"] == "django.contrib.gis.db.backends.postgis" 
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The back-office with the login lockout and rate limit of the API (backend/admin_site.py).
+    "backend.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -205,6 +212,9 @@ TEMPLATES = [
     },
 ]
 
+# Every way to log in (API tokens, back-office) counts failures and honours the lockout.
+AUTHENTICATION_BACKENDS = ["backend.authentication.LockoutModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -237,10 +247,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Counted per client address as TRUSTED_PROXIES decides, in the shared cache.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "backend.throttling.AnonRateThrottle",
+        "backend.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": THROTTLE_ANON,
         "user": THROTTLE_USER,

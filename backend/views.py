@@ -6,15 +6,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status, viewsets
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from backend import privacy, serializers, services
 from backend.models import Organisation
+from backend.throttling import ScopedRateThrottle
 
 
 class AuthThrottleMixin:
@@ -23,22 +23,31 @@ class AuthThrottleMixin:
 
 
 class RegisterView(AuthThrottleMixin, generics.GenericAPIView):
-    """Create an account (then obtain tokens with ``/auth/token/``)."""
+    """Create an account, then obtain tokens with ``/auth/token/``.
+
+    The answer is the same whether the address is new or already has an account (whose
+    owner is then told by email): it never says which, nor shows the account.
+    """
 
     serializer_class = serializers.RegisterSerializer
 
-    @extend_schema(responses={201: serializers.MeSerializer})
+    @extend_schema(responses={202: serializers.RegisterAnswerSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
-        return Response(serializers.MeSerializer(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**serializer.validated_data)
+        detail = _(
+            "If this address had no account, it has one now: log in with it. "
+            "Otherwise its owner has received an email."
+        )
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
     """Exchange an email and a password for an access and a refresh token.
 
-    After repeated failures for one email, logging in with it is refused for a while.
+    After repeated failures for one email, here or in the back-office, logging in with it
+    is refused for a while (failures are counted by ``backend.authentication``).
     """
 
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -48,13 +57,7 @@ class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
                 wait=wait,
                 detail=_("Too many failed attempts with this email address. Try again later."),
             )
-        try:
-            response = super().post(request, *args, **kwargs)
-        except AuthenticationFailed:
-            services.login_failed(email=email)
-            raise
-        services.login_succeeded(email=email)
-        return response
+        return super().post(request, *args, **kwargs)
 
 
 class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):

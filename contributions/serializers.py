@@ -12,6 +12,7 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.models import Direction, Organisation
+from backend.serializers import DisplayNameField
 from contributions import selectors, services
 from contributions.models import (
     Actor,
@@ -255,6 +256,8 @@ class FeedSerializer(serializers.Serializer):
 
 
 class ActorSerializer(serializers.ModelSerializer):
+    # Shown in the public directory: no invisible or control characters.
+    name = DisplayNameField(max_length=200)
     communes = serializers.SlugRelatedField(
         slug_field="insee_code", many=True, queryset=Commune.objects.all(), required=False
     )

@@ -20,11 +20,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.models import Organisation
 from backend.renderers import GeoJSONRenderer
+from backend.throttling import ScopedRateThrottle, throttle_by_address
 from contributions import calendar, selectors, serializers, services
 from contributions.filters import ConsultationFilter
 from contributions.models import (
@@ -193,6 +193,7 @@ class ConsultationFeedView(APIView):
         return Response(selectors.consultation_feed(feed_url=request.build_absolute_uri()))
 
 
+@throttle_by_address
 def consultation_atom(request: HttpRequest) -> HttpResponse:
     """Atom feed of the published consultations, newest opening first."""
     feed = Atom1Feed(
@@ -227,6 +228,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@throttle_by_address
 def calendar_all(request: HttpRequest) -> HttpResponse:
     """Every meeting of every published consultation."""
     name = _("Meetings of the consultations of %(territory)s") % {
@@ -237,6 +239,7 @@ def calendar_all(request: HttpRequest) -> HttpResponse:
     )
 
 
+@throttle_by_address
 def calendar_consultation(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
     meetings = selectors.meetings_public().filter(consultation=consultation)
@@ -245,6 +248,7 @@ def calendar_consultation(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@throttle_by_address
 def calendar_meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404(selectors.meetings_public(), pk=meeting_id, consultation__slug=slug)
     return _calendar_response(

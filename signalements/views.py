@@ -14,12 +14,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_gis.filters import InBBoxFilter
 
 from backend.models import Membership
 from backend.pagination import CursorPagination
 from backend.renderers import GeoJSONRenderer
+from backend.throttling import ScopedRateThrottle
 from signalements import selectors, serializers, services
 from signalements.filters import SignalementFilter
 from signalements.models import Category, Signalement, Status, Theme

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import Conflict
 from backend.models import Organisation, User
+from backend.services import user_for_email
 from signalements import services as signalement_services
 from signalements.models import (
     Category,
@@ -296,17 +297,7 @@ def reporter_for(*, email: str | None, first_name: str = "", last_name: str = ""
         validate_email(email)
     except ValidationError:
         raise bad_parameter(_("email is not a valid email address.")) from None
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            # No password: the person may claim the account with a password reset.
-            return User.objects.create_user(
-                email, None, first_name=first_name[:150], last_name=last_name[:150]
-            )
-    except IntegrityError:
-        return User.objects.get(email__iexact=email)
+    return user_for_email(email=email, first_name=first_name, last_name=last_name)
 
 
 def _media_url(value: str | None) -> str:

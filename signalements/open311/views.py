@@ -17,12 +17,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from backend import throttling
 from signalements.open311 import selectors, services
 from signalements.open311.render import respond, respond_error
 
 logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
+
+
+def _throttled(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """429 in Open311's shape once the address is over the API's anonymous limit."""
+    if (wait := throttling.address_wait(request)) is None:
+        return None
+    response = respond_error(fmt, 429, _("Too many requests from your address: try again later."))
+    response["Retry-After"] = throttling.retry_after(wait)
+    return response
 
 
 def endpoint(*methods: str) -> Callable[[View], View]:
@@ -32,6 +42,8 @@ def endpoint(*methods: str) -> Callable[[View], View]:
         @csrf_exempt  # Clients authenticate with an api_key, never with a session cookie.
         @functools.wraps(view)
         def wrapper(request: HttpRequest, fmt: str, **kwargs: str) -> HttpResponse:
+            if (refused := _throttled(request, fmt)) is not None:
+                return refused
             allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
             if request.method not in allowed:
                 return respond_error(fmt, 405, _("Method not allowed."))
@@ -135,4 +147,4 @@ def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
 @csrf_exempt
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     fmt = "json" if path.endswith(".json") else "xml"
-    return respond_error(fmt, 404, _("Unknown endpoint."))
+    return _throttled(request, fmt) or respond_error(fmt, 404, _("Unknown endpoint."))

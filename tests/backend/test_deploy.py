@@ -14,20 +14,32 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.fr:587",
     "ALLOWED_HOSTS": "api.nimes-metropole.example",
     "SECURE_SSL": "true",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
     "ENV_FILE": "/nonexistent",
 }
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    result = subprocess.run(
+def check_deploy(**env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION},
+        env={**os.environ, **PRODUCTION, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_a_cache_kept_by_each_process():
+    result = check_deploy(CACHE_URL="locmemcache://")
+    assert result.returncode != 0
+    assert "backend.E001" in result.stderr
+    assert "redis://" in result.stderr
 
 
 @pytest.mark.django_db
