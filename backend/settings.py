@@ -30,6 +30,8 @@ DATABASES = {
     )
 }
 DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+# Throttle counters and the login lockout live in the cache: in production it must be shared by
+# every process (redis://...), which `manage.py check --deploy` verifies (backend/throttling.py).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp = _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -64,11 +66,19 @@ THROTTLE_CONTACT = env.str("THROTTLE_CONTACT", default="5/hour")
 THROTTLE_SIGNALEMENT = env.str("THROTTLE_SIGNALEMENT", default="30/hour")
 THROTTLE_CONTRIBUTION = env.str("THROTTLE_CONTRIBUTION", default="30/hour")
 THROTTLE_FLAG = env.str("THROTTLE_FLAG", default="30/hour")
+# Reverse proxies in front of the server that append the client's address to X-Forwarded-For.
+# 0: the header is ignored and REMOTE_ADDR is the client (anyone can write the header).
+# N: the N-th address from the end of the header is the client (backend/throttling.py).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 OPEN311_POSTS_PER_MINUTE = env.int("OPEN311_POSTS_PER_MINUTE", default=60)
 # Personal data retention (days): reporters of reports closed that long ago are anonymised;
 # contact messages are deleted.
 RETENTION_REPORTER_DAYS = env.int("RETENTION_REPORTER_DAYS", default=730)
 RETENTION_CONTACT_DAYS = env.int("RETENTION_CONTACT_DAYS", default=365)
+# Outgoing emails and notification deliveries, once sent or given up, are deleted that long
+# after they were queued; read notifications that long after they were created.
+RETENTION_EMAIL_DAYS = env.int("RETENTION_EMAIL_DAYS", default=30)
+RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=365)
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 # Largest request body accepted (5 photos of 20 MB and the form around them).
@@ -133,7 +143,8 @@ elif DATABASES["default"]["ENGINE"] == "django.contrib.gis.db.backends.postgis" 
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The back-office with the login lockout and rate limit of the API (backend/admin_site.py).
+    "backend.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -157,6 +168,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.middleware.ApiErrorMiddleware",
     "backend.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses last, after the ETag below is computed on the plain body.
@@ -171,6 +183,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The error shape of each URL prefix, for errors no view answers (backend.middleware).
+ERROR_FORMATS = {
+    "/api/": "backend.errors.api_error_response",
+    "/open311/": "signalements.open311.render.error_response",
+}
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -201,6 +219,9 @@ TEMPLATES = [
     },
 ]
 
+# Every way to log in (API tokens, back-office) counts failures and honours the lockout.
+AUTHENTICATION_BACKENDS = ["backend.authentication.LockoutModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -226,17 +247,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
+        "backend.parsers.JSONParser",
+        "backend.parsers.MultiPartParser",
+        "backend.parsers.FormParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Counted per client address as TRUSTED_PROXIES decides, in the shared cache.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "backend.throttling.AnonRateThrottle",
+        "backend.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": THROTTLE_ANON,
         "user": THROTTLE_USER,
