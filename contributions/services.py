@@ -24,6 +24,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from backend.errors import Conflict
 from backend.models import Direction, Organisation, User
+from backend.validators import email_fold
 from contributions import selectors
 from contributions.models import (
     Actor,
@@ -607,7 +608,7 @@ def contact_message_create(
     else:
         # Anyone can type any address: it gets one acknowledgement a day at most, however
         # many messages are sent with it.
-        to, key = email.lower(), f"contact-ack-{timezone.localdate():%Y-%m-%d}"
+        to, key = email, f"contact-ack-{timezone.localdate():%Y-%m-%d}"
     push.email_queue(to=to, subject=subject, body_text="\n\n".join(paragraphs), key=key)
     return message
 
@@ -620,7 +621,7 @@ def _is_own_address(message: ContactMessage) -> bool:
     platform's name.
     """
     author = message.author
-    return author is not None and author.email.lower() == message.email.lower()
+    return author is not None and email_fold(author.email) == email_fold(message.email)
 
 
 def _quote(text: str) -> str:

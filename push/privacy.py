@@ -55,7 +55,7 @@ def export(user: User) -> dict[str, Any]:
                 "queued_at": e.created_at.isoformat(),
                 "sent_at": e.sent_at.isoformat() if e.sent_at else None,
             }
-            for e in OutgoingEmail.objects.filter(to__iexact=user.email).order_by("created_at")
+            for e in OutgoingEmail.objects.filter(to=user.email).order_by("created_at")
         ],
     }
 
@@ -67,7 +67,8 @@ def erase(user: User) -> None:
     """
     Notification.objects.filter(user=user).delete()  # and their deliveries
     Preferences.objects.filter(user=user).delete()
-    OutgoingEmail.objects.filter(to__iexact=user.email).delete()
+    # Both in their one written form (``push.services.email_queue``, the account's field).
+    OutgoingEmail.objects.filter(to=user.email).delete()
 
 
 def apply_retention(now: datetime) -> dict[str, int]:

@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from backend import validators
 from backend.mail import render_text
 from backend.models import User
 from geo.models import Commune
@@ -343,7 +344,12 @@ def broadcast(
 def email_queue(
     *, to: str, subject: str, body_text: str, body_html: str = "", key: str | None = None
 ) -> OutgoingEmail | None:
-    """Queue an email to any address; with a ``key``, never twice to the same address."""
+    """Queue an email to any address; with a ``key``, never twice to the same address.
+
+    The address is kept in its one written form (``validators.email_fold``), so that the
+    key holds whatever the case it was typed in, and erasure finds every email to a person.
+    """
+    to = validators.email_fold(to)
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(
