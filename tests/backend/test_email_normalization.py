@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from backend import services
 from backend.models import User
@@ -142,3 +143,31 @@ def test_the_migration_writes_stored_addresses_in_their_form(other_citizen, citi
     assert stored[other_citizen.pk] == "voisin@example.test"
     assert stored[citizen.pk] == "citoyen@demo.test"
     assert stored[rival.pk] == "CITOYEN@demo.test"
+
+
+def test_the_back_office_creates_accounts_under_the_written_form(other_citizen):
+    chef = User.objects.create_superuser("chef@example.test", "Chef-Password-2026")
+    browser = Client()
+    browser.force_login(chef)
+    inlines = {}
+    for prefix in ("memberships", "organisation_roles"):
+        inlines |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    def add(email):
+        return browser.post(
+            "/admin/backend/user/add/",
+            {
+                "email": email,
+                "password1": "Agent-Password-2026",
+                "password2": "Agent-Password-2026",
+                "usable_password": "true",
+                **inlines,
+            },
+        )
+
+    assert add(" Nouvel.Agent@Example.TEST").status_code == 302
+    assert User.objects.filter(email="nouvel.agent@example.test").exists()
+    for variant in ("VOISIN@example.test", "vo\u0131sin@example.test"):
+        refused = add(variant)
+        assert refused.status_code == 200
+        assert "email" in refused.context["adminform"].form.errors
