@@ -78,6 +78,8 @@ CORPUS = {
         b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     ),
     "page.jpg": lambda: b"<!DOCTYPE html><html><body>not a photo</body></html>",
+    # A decoder only reads an image whose signature opens the file: nothing can come first.
+    "page-then-photo.jpg": lambda: b"<!DOCTYPE html><html><body>" + jpeg(),
     "document.jpg": lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
     "empty.jpg": lambda: b"",
     "big.jpg": lambda: jpeg() + b"\0" * (25 * 1024 * 1024),
