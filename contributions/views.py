@@ -16,13 +16,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.models import Organisation
+from backend.parsers import MultiPartParser
 from backend.renderers import GeoJSONRenderer
 from backend.throttling import ScopedRateThrottle, throttle_by_address
 from contributions import calendar, selectors, serializers, services

@@ -11,11 +11,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.pagination import PageNumberPagination
+from backend.parsers import FormParser, JSONParser, MultiPartParser
 from backend.spreadsheets import csv_writer
 from signalements import selectors, serializers, services
 from signalements.filters import AgentSignalementFilter, StatsFilter

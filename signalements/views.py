@@ -10,16 +10,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework_gis.filters import InBBoxFilter
 
 from backend.models import Membership
 from backend.pagination import CursorPagination
+from backend.parsers import FormParser, JSONParser, MultiPartParser
 from backend.renderers import GeoJSONRenderer
 from backend.throttling import ScopedRateThrottle
+from geo.filters import InBBoxFilter
 from signalements import selectors, serializers, services
 from signalements.filters import SignalementFilter
 from signalements.models import Category, Signalement, Status, Theme

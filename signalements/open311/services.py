@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import Conflict
 from backend.models import Organisation, User
+from backend.parsers import parse_float, parse_int
 from backend.services import user_for_email
 from signalements import services as signalement_services
 from signalements.models import (
@@ -178,6 +178,9 @@ def param(data: QueryDict, name: str) -> str | None:
     value = data.get(name)
     if value is None:
         return None
+    if "\x00" in value:
+        # PostgreSQL cannot store nor even compare a NUL character.
+        raise bad_parameter(_("%(name)s may not contain null characters.") % {"name": name})
     value = value.strip()
     return value or None
 
@@ -204,21 +207,36 @@ def param_datetime(data: QueryDict, name: str) -> datetime | None:
         except ValueError:
             parsed = None
         if parsed is not None:
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed)
-            return parsed
+            return _within_calendar(parsed, name)
     raise bad_parameter(_("%(name)s must be an ISO 8601 date and time.") % {"name": name})
+
+
+# Far enough from the ends of the calendar that a time zone or a 90-day window never
+# overflows ``datetime``.
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def _within_calendar(parsed: datetime, name: str) -> datetime:
+    try:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        in_utc = parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        in_utc = None
+    if in_utc is None or not _EARLIEST <= in_utc <= _LATEST:
+        raise bad_parameter(
+            _("%(name)s must be a date between the years 1900 and 9000.") % {"name": name}
+        )
+    return parsed
 
 
 def param_float(data: QueryDict, name: str, *, low: float, high: float) -> float | None:
     value = param(data, name)
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or not low <= number <= high:
+    number = parse_float(value, low=low, high=high)
+    if number is None:
         raise bad_parameter(_("%(name)s must be a number.") % {"name": name})
     return number
 
@@ -227,21 +245,23 @@ def param_int(data: QueryDict, name: str, *, default: int, low: int, high: int) 
     value = param(data, name)
     if value is None:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    number = parse_int(value, low=low, high=high)
+    if number is None:
         raise bad_parameter(
             _("%(name)s must be a whole number from %(low)s to %(high)s.")
             % {"name": name, "low": low, "high": high}
         )
-    return int(value)
+    return number
 
 
 def param_ids(data: QueryDict, name: str) -> list[int] | None:
     items = param_list(data, name)
     if items is None:
         return None
-    if not all(item.isdigit() and len(item) < 18 for item in items):
+    ids = [parse_int(item, low=1) for item in items]
+    if None in ids:
         raise bad_parameter(_("%(name)s must be a comma-separated list of ids.") % {"name": name})
-    return [int(item) for item in items]
+    return ids  # type: ignore[return-value]
 
 
 def _validation_message(error: ValidationError) -> str:

@@ -4,8 +4,8 @@ Beside the schemathesis fuzzing (random data shaped by the schema), every operat
 fixed set of inputs known to break naive code: bodies that are not objects, JSON nested
 thousands of levels deep, numbers that overflow, NaN and infinities, NUL bytes, Unicode
 digits, 3-D points and dates at the ends of the calendar, in the body, the query string
-and the path, as an anonymous visitor, a resident, an agent and a moderator. Every answer
-under ``/api/`` is in the error shape.
+and the path, as an anonymous visitor, a resident and the staff of the endpoint. Every
+answer under ``/api/`` is in the error shape.
 """
 
 from __future__ import annotations
@@ -20,14 +20,27 @@ from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from backend.models import User
+from backend.models import Organisation, User
+from contributions.models import Actor, Consultation, ContactMessage, Contribution, Meeting
+from push.models import Device, Notification
+from signalements.models import Category, Signalement, Theme
 from tests import figures
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("spatialite"), reason="run on PostGIS"
 )
 
-PERSONAS = (None, "citoyen@demo.test", "agent.voirie@demo.test", "moderation@demo.test")
+PERSONAS = (None, "citoyen@demo.test")
+# Staff endpoints are also called by the staff who get past their permissions.
+STAFF = {
+    "/api/v1/agent/": "agent.voirie@demo.test",
+    "/api/v1/moderation/": "moderation@demo.test",
+    "/api/v1/contact-messages/": "moderation@demo.test",
+    "/api/v1/actors/": "moderation@demo.test",
+    "/api/v1/consultations/": "moderation@demo.test",
+    "/api/v1/contributions/": "moderation@demo.test",
+    "/api/v1/staff/": "manager.voirie@demo.test",
+}
 # Raw JSON texts, so that what Python's json would never write (1e400, NaN) is sent as is.
 HOSTILE_VALUES = (
     '"\\u0000"',
@@ -87,8 +100,47 @@ _COMPONENTS = _SCHEMA["components"]["schemas"]
 OPERATIONS = _operations()
 
 
-def _concrete(path: str, value: str = "1") -> str:
-    return re.sub(r"\{[^}]+\}", value, path)
+def _real_ids() -> dict[str, str]:
+    """For each path of the schema with parameters, values of objects the demo holds, so
+    that hostile bodies reach validation instead of stopping at a 404."""
+
+    def first(queryset, field: str = "pk") -> str:
+        value = queryset.values_list(field, flat=True).first()
+        return str(value) if value is not None else "1"
+
+    consultation = Consultation.objects.open().first() or Consultation.objects.first()
+    meeting = Meeting.objects.filter(consultation=consultation).first() or Meeting.objects.first()
+    return {
+        "/api/v1/actors/{id}": first(Actor.objects.all()),
+        "/api/v1/agent/signalements/{id}": first(
+            Signalement.objects.filter(direction__slug__contains="voirie")
+        ),
+        "/api/v1/categories/{id}": first(Category.objects.all()),
+        "/api/v1/communes/{insee_code}": "30189",
+        "/api/v1/consultations/{slug}/meetings/{meeting_id}": (
+            f"{meeting.consultation.slug}/meetings/{meeting.pk}" if meeting else "x/meetings/1"
+        ),
+        "/api/v1/consultations/{slug}": consultation.slug if consultation else "x",
+        "/api/v1/contact-messages/{id}": first(ContactMessage.objects.all()),
+        "/api/v1/contributions/{id}": first(Contribution.objects.all()),
+        "/api/v1/devices/{token}": first(Device.objects.all(), "token"),
+        "/api/v1/moderation/contributions/{id}": first(Contribution.objects.all()),
+        "/api/v1/notifications/{id}": first(Notification.objects.all()),
+        "/api/v1/organisations/{id}": first(Organisation.objects.all()),
+        "/api/v1/organisations/{slug}": "nimes-metropole",
+        "/api/v1/signalements/{id}": first(Signalement.objects.public()),
+        "/api/v1/themes/{id}": first(Theme.objects.all()),
+    }
+
+
+def _concrete(path: str, value: str | None = None, ids: dict[str, str] | None = None) -> str:
+    """The path with the demo's ids from ``ids``, or ``value`` in every parameter."""
+    if value is None:
+        for template, real in sorted((ids or {}).items(), key=lambda item: -len(item[0])):
+            if path.startswith(template):
+                path = path.replace(template, template.split("{", 1)[0] + real, 1)
+                break
+    return re.sub(r"\{[^}]+\}", value or "1", path)
 
 
 def _check(response, where: str) -> None:
@@ -112,9 +164,11 @@ def _send(client: APIClient, method: str, path: str, body: str | None = None):
 
 
 @pytest.fixture
-def clients(db) -> list[APIClient]:
+def clients(db, request) -> list[APIClient]:
+    path = request.node.callspec.params["path"]
+    emails = [*PERSONAS, *(email for prefix, email in STAFF.items() if path.startswith(prefix))]
     made = []
-    for email in PERSONAS:
+    for email in emails:
         client = APIClient(HTTP_ACCEPT_ENCODING="identity")
         if email:
             client.force_authenticate(User.objects.get(email=email))
@@ -126,7 +180,7 @@ def clients(db) -> list[APIClient]:
 def test_hostile_bodies_never_answer_5xx(clients, path, method, operation):
     if method not in {"POST", "PUT", "PATCH"}:
         pytest.skip("no body")
-    url = _concrete(path)
+    url = _concrete(path, ids=_real_ids())
     bodies = [*NON_OBJECT_BODIES, DEEP_OBJECT]
     for name in _properties(operation):
         bodies += [f'{{"{name}": {value}}}' for value in HOSTILE_VALUES]
@@ -139,7 +193,7 @@ def test_hostile_bodies_never_answer_5xx(clients, path, method, operation):
 def test_hostile_query_and_path_never_answer_5xx(clients, path, method, operation):
     names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
     urls = []
-    base = _concrete(path)
+    base = _concrete(path, ids=_real_ids())
     for name in names:
         urls += [f"{base}?{name}={quote(value)}" for value in HOSTILE_QUERY]
     urls += [f"{base}?{name}={quote(value)}" for name, value in HOSTILE_QUERY_PAIRS]
