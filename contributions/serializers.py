@@ -31,6 +31,7 @@ from contributions.models import (
     Status,
     Theme,
 )
+from geo.fields import PointField
 from geo.models import Commune
 
 
@@ -455,28 +456,16 @@ class MyContributionSerializer(ContributionSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
-class PointInputField(GeometryField):
-    """A GeoJSON Point, e.g. {"type": "Point", "coordinates": [4.36, 43.83]}."""
-
-
 class ContributionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Contribution.Kind.choices)
     body = serializers.CharField(max_length=5000, trim_whitespace=True)
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Contribution.objects.all(), required=False, allow_null=True
     )
-    location = PointInputField(required=False, allow_null=True, help_text=_("A GeoJSON Point."))
+    location = PointField(required=False, allow_null=True, help_text=_("A GeoJSON Point."))
     theme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), required=False, allow_null=True
     )
-
-    def validate_location(self, value: Any) -> Any:
-        if value is not None and value.geom_type != "Point":
-            raise serializers.ValidationError(_("A point is expected."))
-        if value is not None and value.srid is None:
-            value.srid = 4326
-        return value
 
 
 class ContributionUpdateSerializer(ContributionCreateSerializer):

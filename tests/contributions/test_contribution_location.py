@@ -1,0 +1,70 @@
+"""A contribution's place is a 2-D GeoJSON point; anything else is a 400 naming ``location``."""
+
+from __future__ import annotations
+
+import pytest
+
+from contributions.models import Consultation, Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(client_for, citizen):
+    consultation = Consultation.objects.open().first()
+    client = client_for(citizen)
+
+    def send(location, **headers):
+        before = Contribution.objects.count()
+        response = client.post(
+            f"/api/v1/consultations/{consultation.slug}/contributions/",
+            {
+                "kind": "idea",
+                "body": "Planter des arbres le long du boulevard.",
+                "location": location,
+            },
+            format="json",
+            **headers,
+        )
+        assert Contribution.objects.count() == before
+        return response
+
+    return send
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        {"type": "Point", "coordinates": [4.36, 43.84, 12.0]},
+        {"type": "Point", "coordinates": [4.36]},
+        {"type": "Point", "coordinates": ["NaN", 43.84]},
+        {"type": "Point", "coordinates": [400, 43.84]},
+        {"type": "Point", "coordinates": "4.36,43.84"},
+        {"type": "Polygon", "coordinates": [[[4.36, 43.84], [4.37, 43.84], [4.37, 43.85]]]},
+        "POINT(4.36 43.84)",
+        [4.36, 43.84],
+    ],
+)
+def test_a_place_that_is_not_a_flat_point_is_refused(post, location):
+    response = post(location)
+    assert response.status_code == 400
+    assert "location" in response.json()["fields"]
+
+
+def test_the_refusal_is_in_english_on_request(post):
+    response = post(
+        {"type": "Point", "coordinates": [4.36, 43.84, 12.0]}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.json()["fields"]["location"] == [
+        "A point has two coordinates: longitude and latitude."
+    ]
+
+
+def test_a_flat_point_inside_the_scope_is_kept(client_for, citizen):
+    consultation = Consultation.objects.open().first()
+    response = client_for(citizen).post(
+        f"/api/v1/consultations/{consultation.slug}/contributions/",
+        {"kind": "idea", "body": "Un banc à l'ombre, s'il vous plaît.", "location": None},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
