@@ -256,3 +256,154 @@ def test_a_json_body_is_parsed_whatever_its_nesting(api, db):
     response = api.generic("POST", "/api/v1/auth/token/", DEEP_OBJECT, "application/json")
     assert response.status_code == 400
     assert json.loads(response.content)["code"] in {"parse_error", "invalid"}
+
+
+def _valid_bodies() -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, dict]]]:
+    """A body each main write accepts, with the persona that may send it: one hostile field
+    in an otherwise valid body gets past validation of the others, down to the services
+    and the database."""
+    from backend.models import Direction
+    from contributions.models import CharterReason
+
+    agent = User.objects.get(email="agent.voirie@demo.test")
+    queue = Signalement.objects.for_agent(agent).order_by("pk")
+    report, original = queue.filter(status="nouveau").values_list("pk", flat=True)[:2]
+    contribution = (
+        Contribution.objects.filter(consultation__in=Consultation.objects.open())
+        .filter(state=Contribution.State.PUBLISHED)
+        .exclude(author__email="citoyen@demo.test")
+        .filter(consultation__direction__memberships__user__email="agent.eau@demo.test")
+        .first()
+    ) or Contribution.objects.exclude(author__email="citoyen@demo.test").first()
+    reason = CharterReason.objects.values_list("pk", flat=True).first() or 1
+    citizen, agent_mail, moderator = (
+        "citoyen@demo.test",
+        "agent.voirie@demo.test",
+        "moderation@demo.test",
+    )
+    paths = {
+        "/api/v1/agent/signalements/{id}": str(report),
+        "/api/v1/contributions/{id}": str(contribution.pk),
+        "/api/v1/moderation/contributions/{id}": str(contribution.pk),
+    }
+    return paths, {
+        ("POST", "/api/v1/auth/register/"): (
+            "",
+            {
+                "email": "probe@example.test",
+                "password": "Un-Mot-De-Passe-2026",
+                "first_name": "Zoé",
+            },
+        ),
+        ("POST", "/api/v1/auth/token/"): (
+            "",
+            {"email": "citoyen@demo.test", "password": "Nimes-Demo-2026"},
+        ),
+        ("POST", "/api/v1/auth/password/reset/"): ("", {"email": "citoyen@demo.test"}),
+        ("PATCH", "/api/v1/me/"): (citizen, {"first_name": "Zoé", "language": "fr"}),
+        ("POST", "/api/v1/me/password/"): (
+            citizen,
+            {"old_password": "Nimes-Demo-2026", "new_password": "Un-Mot-De-Passe-2026"},
+        ),
+        ("PUT", "/api/v1/me/preferences/"): (
+            citizen,
+            {"communes": ["30189"], "themes": [], "channels": {}},
+        ),
+        ("POST", "/api/v1/devices/"): (
+            citizen,
+            {"token": "probe-token-0001", "platform": "android", "locale": "fr"},
+        ),
+        ("POST", "/api/v1/signalements/"): (
+            citizen,
+            {
+                "category": Category.objects.values_list("pk", flat=True).first(),
+                "latitude": 43.8367,
+                "longitude": 4.3601,
+                "description": "Un dépôt sauvage devant l'école.",
+            },
+        ),
+        ("POST", "/api/v1/consultations/{slug}/contributions/"): (
+            citizen,
+            {"kind": "idea", "body": "Planter des arbres le long du boulevard."},
+        ),
+        ("POST", "/api/v1/contact/"): (
+            "",
+            {"kind": "question", "body": "Quand passe la collecte ?", "email": "zoe@example.test"},
+        ),
+        ("POST", "/api/v1/contributions/{id}/flag/"): (
+            citizen,
+            {"reason": reason, "comment": "Hors sujet."},
+        ),
+        ("POST", "/api/v1/actors/"): (
+            citizen,
+            {"kind": "association", "name": "Les jardins", "contact_email": "j@example.test"},
+        ),
+        ("POST", "/api/v1/agent/signalements/{id}/transition/"): (
+            agent_mail,
+            {"status": "pris_en_compte", "public_message": "Vu.", "internal_note": "Note."},
+        ),
+        ("POST", "/api/v1/agent/signalements/{id}/notes/"): (agent_mail, {"text": "Note."}),
+        ("POST", "/api/v1/agent/signalements/{id}/assign/"): (agent_mail, {"agent": agent.pk}),
+        ("POST", "/api/v1/agent/signalements/{id}/duplicate/"): (
+            agent_mail,
+            {"original": original},
+        ),
+        ("POST", "/api/v1/agent/signalements/{id}/transfer/"): (
+            agent_mail,
+            {
+                "direction": Direction.objects.values_list("pk", flat=True).first(),
+                "reason": "Pas chez nous.",
+            },
+        ),
+        ("POST", "/api/v1/moderation/contributions/{id}/decision/"): (
+            moderator,
+            {"action": "hide", "reason": reason, "message": "Hors charte."},
+        ),
+        ("POST", "/api/v1/contributions/{id}/answer/"): (
+            "admin@demo.test",
+            {"status": "under_study", "body": "Nous étudions."},
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/auth/register/"),
+        ("POST", "/api/v1/auth/token/"),
+        ("POST", "/api/v1/auth/password/reset/"),
+        ("PATCH", "/api/v1/me/"),
+        ("POST", "/api/v1/me/password/"),
+        ("PUT", "/api/v1/me/preferences/"),
+        ("POST", "/api/v1/devices/"),
+        ("POST", "/api/v1/signalements/"),
+        ("POST", "/api/v1/consultations/{slug}/contributions/"),
+        ("POST", "/api/v1/contact/"),
+        ("POST", "/api/v1/contributions/{id}/flag/"),
+        ("POST", "/api/v1/actors/"),
+        ("POST", "/api/v1/agent/signalements/{id}/transition/"),
+        ("POST", "/api/v1/agent/signalements/{id}/notes/"),
+        ("POST", "/api/v1/agent/signalements/{id}/assign/"),
+        ("POST", "/api/v1/agent/signalements/{id}/duplicate/"),
+        ("POST", "/api/v1/agent/signalements/{id}/transfer/"),
+        ("POST", "/api/v1/moderation/contributions/{id}/decision/"),
+        ("POST", "/api/v1/contributions/{id}/answer/"),
+    ],
+)
+def test_one_hostile_field_in_a_valid_body_never_answers_5xx(db, method, path):
+    paths, bodies = _valid_bodies()
+    persona, valid = bodies[(method, path)]
+    client = APIClient(HTTP_ACCEPT_ENCODING="identity")
+    if persona:
+        client.force_authenticate(User.objects.get(email=persona))
+    url = _concrete(path, ids={**_real_ids(), **paths})
+    response = _send(client, method, url, json.dumps(valid))
+    assert response.status_code < 400, (url, response.status_code, response.content[:300])
+    extra = ["location", "parent", "theme", "answers", "accuracy_m", "address", "photo"]
+    for name in [*valid, *extra]:
+        for value in HOSTILE_VALUES:
+            body = json.dumps(valid)[:-1] + f', "{name}": {value}}}'
+            if name in valid:
+                body = json.dumps({k: v for k, v in valid.items() if k != name})
+                body = (body[:-1] + ", " if len(body) > 2 else "{") + f'"{name}": {value}}}'
+            _check(_send(client, method, url, body), f"{method} {url} {name}={value[:40]}")
