@@ -18,6 +18,8 @@ pg -c "CREATE DATABASE ${BENCH_DB}"
 export DATABASE_URL="postgis://${BENCH_PG}/${BENCH_DB}"
 export SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1
+# As in production: every gunicorn worker shares the throttle counters and cached figures.
+export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo -v 0
 
