@@ -1,21 +1,18 @@
-"""Two agents moving the same report at once: exactly one wins, the other gets 409."""
+"""Two agents moving the same report at once: exactly one wins, the other gets 409.
+
+On PostgreSQL through row locks, on SpatiaLite through IMMEDIATE transactions (with
+SQLite's default deferred ones the loser got 503 "database is locked").
+"""
 
 from __future__ import annotations
 
-import os
 import threading
 
-import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
 from signalements.models import SignalementEvent, Status
 from tests.signalements.factories import file_report
-
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("spatialite"),
-    reason="needs PostgreSQL's row locks between connections",
-)
 
 
 def test_two_agents_acknowledging_at_once_make_one_step(
