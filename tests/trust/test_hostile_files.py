@@ -107,12 +107,8 @@ def stored_files(*roots: Path) -> list[Path]:
     return [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS))
-def test_a_hostile_file_is_refused_and_nothing_is_stored(client_for, citizen, settings, name):
-    content = CORPUS[name]()
-    before = (Signalement.objects.count(), Photo.objects.count())
-    memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    response = client_for(citizen).post(
+def _file_with_photo(client, content: bytes):
+    return client.post(
         "/api/v1/signalements/",
         {
             "category": Category.objects.get(slug="chaussee-degradee").pk,
@@ -123,6 +119,14 @@ def test_a_hostile_file_is_refused_and_nothing_is_stored(client_for, citizen, se
         },
         format="multipart",
     )
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_a_hostile_file_is_refused_and_nothing_is_stored(client_for, citizen, settings, name):
+    content = CORPUS[name]()
+    before = (Signalement.objects.count(), Photo.objects.count())
+    memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = _file_with_photo(client_for(citizen), content)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory_before) / 1024
     assert response.status_code == 400, (name, response.status_code, response.content[:200])
     body = response.json()
@@ -139,17 +143,7 @@ def test_a_hostile_file_is_refused_and_nothing_is_stored(client_for, citizen, se
 def test_a_sound_photo_carrying_a_script_is_made_harmless(client_for, citizen, settings, name):
     make, script = HARMLESS[name]
     content = make()
-    response = client_for(citizen).post(
-        "/api/v1/signalements/",
-        {
-            "category": Category.objects.get(slug="chaussee-degradee").pk,
-            "description": "Test",
-            "latitude": SAINT_GILLES[0],
-            "longitude": SAINT_GILLES[1],
-            "photos": [io.BytesIO(content)],
-        },
-        format="multipart",
-    )
+    response = _file_with_photo(client_for(citizen), content)
     assert response.status_code == 201, (name, response.content[:200])
     photo = services.photo_process(photo_id=response.json()["photos"][0]["id"])
 
