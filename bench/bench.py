@@ -486,7 +486,7 @@ def fanout_scenario(fcm_port: int) -> dict:
     from django.conf import settings
 
     from geo.models import Commune
-    from push import services
+    from push import outbox, services
     from push.models import BroadcastSend, Device, Kind, Status
 
     settings.FCM_ENDPOINT = f"http://127.0.0.1:{fcm_port}"
@@ -502,7 +502,7 @@ def fanout_scenario(fcm_port: int) -> dict:
         link_type="consultation",
         link_id="1",
     )
-    while services.deliver_due(batch_size=500):
+    while outbox.deliver_due(batch_size=500):
         pass
     elapsed = time.perf_counter() - started
     sent = BroadcastSend.objects.filter(broadcast=item, status=Status.SENT).count()

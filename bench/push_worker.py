@@ -14,11 +14,11 @@ def main() -> None:
     import django
 
     django.setup()
-    from push import services
+    from push import outbox
 
     idle = 0
     while idle < 2:
-        idle = idle + 1 if services.deliver_due(batch_size=100) == 0 else 0
+        idle = idle + 1 if outbox.deliver_due(batch_size=100) == 0 else 0
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ def default_channels() -> dict[str, list[str]]:
     return {kind: [Channel.PUSH.value] for kind in Kind.values}
 
 
+# The deactivation reason of a device its owner forgot: deleted once out of its FCM topic.
+FORGOTTEN = "forgotten"
+
+
 class DeviceQuerySet(models.QuerySet["Device"]):
     def active(self) -> DeviceQuerySet:
         return self.filter(is_active=True)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
-from push import services
+from push import outbox
 
 
 @task()
 def deliver() -> int:
     """Send everything due; if retries wait, come back when the first one falls due."""
     total = 0
-    while handled := services.deliver_due():
+    while handled := outbox.deliver_due():
         total += handled
-    due = services.next_due_at()
+    due = outbox.next_due_at()
     if due is not None:
         deliver.using(run_after=max(due, timezone.now())).enqueue()
     return total
@@ -23,6 +23,6 @@ def deliver() -> int:
 @task()
 def sync_topics() -> int:
     total = 0
-    while handled := services.topics_sync():
+    while handled := outbox.topics_sync():
         total += handled
     return total

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
-from push import services as push_services
+from push import outbox
 from push.models import OutgoingEmail
 
 URL = "/api/v1/auth/password/reset/"
@@ -58,7 +58,7 @@ def test_a_mail_server_that_is_down_changes_no_answer(api, other_citizen, mail_s
     unknown = api.post(URL, {"email": "nobody@example.test"})
     assert known.status_code == unknown.status_code == 202
     assert known.content == unknown.content
-    push_services.deliver_due()
+    outbox.deliver_due()
     email = reset_mail("voisin@example.test")
     assert (email.status, email.attempts) == ("pending", 1), "kept to be sent again"
     assert mail.outbox == []

@@ -8,7 +8,7 @@ from django.core import mail
 from contributions import services
 from contributions.models import Actor
 from geo.models import Commune
-from push import services as push
+from push import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_the_admin_validates_the_new_version_and_it_is_listed_again(
 def test_a_new_address_gets_no_consultation_email_before_validation(actor, make_consultation):
     services.actor_update(actor=actor, contact_email="inconnu@example.org")
     assert services.consultation_publish(consultation=make_consultation()) is True
-    while push.deliver_due():
+    while outbox.deliver_due():
         pass
     assert not [message for message in mail.outbox if "inconnu@example.org" in message.to]
 

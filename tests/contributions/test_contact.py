@@ -8,7 +8,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from rest_framework.test import APIClient
 
 from contributions.models import ContactMessage
-from push import services as push
+from push import outbox
 from push.models import OutgoingEmail, Status
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ class DownBackend(BaseEmailBackend):
 
 
 def emails_to(address: str) -> list:
-    while push.deliver_due():
+    while outbox.deliver_due():
         pass
     return [message for message in mail.outbox if message.to[0].lower() == address.lower()]
 
@@ -93,7 +93,7 @@ def test_a_mail_server_that_raises_never_fails_the_form(api, settings):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.DownBackend", "OPTIONS": {}}}
     response = send(api, email="habitant@example.test")
     assert response.status_code == 201
-    push.deliver_due()
+    outbox.deliver_due()
     email = OutgoingEmail.objects.get(to="habitant@example.test")
     assert (email.status, email.attempts) == (Status.PENDING, 1), "kept for a retry"
 

@@ -12,6 +12,7 @@ from backend.models import User
 from contributions import services, tasks
 from contributions.models import Actor, Consultation, OrganisationFollow
 from geo.models import Commune
+from push import outbox
 from push import services as push
 from push.models import Notification
 
@@ -26,7 +27,7 @@ def audience(fake_fcm, citizen, agglomeration):
         preferences=push.effective_preferences(device),
         communes=list(Commune.objects.filter(insee_code="30189")),
     )
-    push.topics_sync()
+    outbox.topics_sync()
     OrganisationFollow.objects.create(organisation=agglomeration, user=citizen)
     actor = services.actor_register(
         owner=citizen,
@@ -42,7 +43,7 @@ def audience(fake_fcm, citizen, agglomeration):
 
 def alerts(fake_fcm, citizen) -> tuple[int, int, int]:
     """(push broadcasts sent, inbox notifications, emails to the actor) so far."""
-    while push.deliver_due():
+    while outbox.deliver_due():
         pass
     return (
         len(fake_fcm.sends()),
@@ -120,7 +121,7 @@ def test_actors_are_matched_on_themes_too(audience, citizen, make_consultation):
     services.consultation_publish(
         consultation=make_consultation(communes=[], themes=["transports"])
     )
-    while push.deliver_due():
+    while outbox.deliver_due():
         pass
     # "Vélo Nîmes Agglo" of the demo follows the transports theme.
     assert any(m.to == ["contact+association@demo.test"] for m in mail.outbox)
@@ -133,7 +134,7 @@ def test_the_alert_is_keyed_on_the_consultation(audience, make_consultation):
     Consultation.objects.filter(pk=consultation.pk).update(opening_alert_sent_at=None)
     # Even if the flag were lost, the broadcast and emails are keyed: still one of each.
     services.consultation_alert_opening(consultation=consultation)
-    while push.deliver_due():
+    while outbox.deliver_due():
         pass
     assert len(audience.sends()) == 1
     assert sum(1 for m in mail.outbox if m.to == ["amis@example.test"]) == 1

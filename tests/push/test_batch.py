@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.models import User
-from push import fcm, services
+from push import fcm, outbox, services
 from push.models import Delivery, Device, Kind, Status
 from tests.fake_fcm import UNAVAILABLE, UNREGISTERED, Reply, quota_exceeded
 
@@ -55,7 +55,7 @@ def test_the_queries_of_a_batch_do_not_grow_with_its_deliveries(fake_fcm, settin
     for count in (3, 60):
         notify(people_with_a_phone(count, f"n{count}"))
         with CaptureQueriesContext(connection) as captured:
-            assert services.deliver_due(batch_size=100) == count
+            assert outbox.deliver_due(batch_size=100) == count
         queries[count] = statements(captured)
     assert queries[3] == queries[60], queries
     assert queries[60] <= 10, "claim, load, mark sending, record sent; two per empty outbox"
@@ -67,10 +67,10 @@ def test_a_chunk_costs_a_fixed_number_of_queries(fake_fcm, settings):
     settings.PUSH_SEND_CHUNK = 10
     notify(people_with_a_phone(10, "one"))
     with CaptureQueriesContext(connection) as one_chunk:
-        services.deliver_due(batch_size=100)
+        outbox.deliver_due(batch_size=100)
     notify(people_with_a_phone(40, "four"))
     with CaptureQueriesContext(connection) as four_chunks:
-        services.deliver_due(batch_size=100)
+        outbox.deliver_due(batch_size=100)
     per_chunk = (statements(four_chunks) - statements(one_chunk)) / 3
     assert per_chunk <= 2, "mark the chunk sending, record its sends"
     assert Delivery.objects.filter(status=Status.SENT).count() == 50
@@ -91,9 +91,9 @@ def test_mixed_outcomes_in_one_chunk_are_each_recorded(fake_fcm, citizen, monkey
     fake_fcm.answer("busy", *[UNAVAILABLE] * 5)  # the library's own retries give up
     fake_fcm.answer("slow", quota_exceeded(600))
     notify([citizen])
-    services.device_deactivate(device_id=Device.objects.get(token="off").pk, reason="gone")
+    outbox.device_deactivate(device_id=Device.objects.get(token="off").pk, reason="gone")
 
-    assert services.deliver_due() == len(tokens)
+    assert outbox.deliver_due() == len(tokens)
 
     assert calls == [6], "one call for the chunk; the inactive device is not sent to"
     rows = {d.device.token: d for d in Delivery.objects.select_related("device")}
@@ -118,7 +118,7 @@ def test_mixed_outcomes_in_one_chunk_are_each_recorded(fake_fcm, citizen, monkey
     assert sorted(r.target for r in fake_fcm.sends() if r.target != "busy") == sorted(
         ["ok-0", "ok-1", "ok-2", "gone", "slow"]
     )
-    assert services.deliver_due() == 0, "the retries wait for their time"
+    assert outbox.deliver_due() == 0, "the retries wait for their time"
 
 
 def test_one_bad_row_does_not_stop_its_chunk(fake_fcm, citizen, monkeypatch):
@@ -126,7 +126,7 @@ def test_one_bad_row_does_not_stop_its_chunk(fake_fcm, citizen, monkeypatch):
         services.device_register(token=token, platform="android", user=citizen)
     notify([citizen])
     bad = Delivery.objects.get(device__token="a2").pk
-    plan_of = services._delivery_push
+    plan_of = outbox._delivery_push
 
     def broken(delivery):
         if delivery.pk == bad:
@@ -134,11 +134,11 @@ def test_one_bad_row_does_not_stop_its_chunk(fake_fcm, citizen, monkeypatch):
         return plan_of(delivery)
 
     monkeypatch.setattr(
-        services,
+        outbox,
         "_OUTBOXES",
-        [(Delivery, ("notification__user", "device"), broken, services._send_delivery)],
+        [(Delivery, ("notification__user", "device"), broken, outbox._send_delivery)],
     )
-    assert services.deliver_due() == 3
+    assert outbox.deliver_due() == 3
     status_of = dict(Delivery.objects.values_list("device__token", "status"))
     assert status_of == {"a1": Status.SENT, "a2": Status.PENDING, "a3": Status.SENT}
     assert "corrupt row" in Delivery.objects.get(pk=bad).last_error
@@ -153,7 +153,7 @@ def test_a_failing_call_leaves_its_chunk_to_a_later_retry(fake_fcm, citizen, mon
         raise ConnectionError("no route")
 
     monkeypatch.setattr(fcm, "send_many", down)
-    assert services.deliver_due() == 2
+    assert outbox.deliver_due() == 2
     rows = list(Delivery.objects.all())
     assert {(row.status, row.attempts) for row in rows} == {(Status.PENDING, 1)}
     assert all("no route" in row.last_error for row in rows)
@@ -166,7 +166,7 @@ def test_email_deliveries_still_go_one_by_one_beside_the_pushes(fake_fcm, citize
     )
     services.device_register(token="a1", platform="android", user=citizen)
     notify([citizen])
-    assert services.deliver_due() == 2
+    assert outbox.deliver_due() == 2
     assert [r.target for r in fake_fcm.sends()] == ["a1"]
     assert len(mailoutbox) == 1
     assert set(Delivery.objects.values_list("status", flat=True)) == {Status.SENT}

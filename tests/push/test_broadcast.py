@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from geo.models import Commune
-from push import services
+from push import outbox, services
 from push.models import BroadcastSend, Device, Kind
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +42,11 @@ def alert(key: str, communes, themes=()):
 def test_fcm_requests_do_not_grow_with_devices_and_nobody_gets_it_twice(fake_fcm):
     communes = list(Commune.objects.order_by("insee_code")[:3])
     devices_over_communes(120, communes)
-    while services.topics_sync():
+    while outbox.topics_sync():
         pass
     subscribe_calls = len(fake_fcm.requests)
     alert("consultation-1-opened", communes[:2])
-    services.deliver_due()
+    outbox.deliver_due()
 
     sends = fake_fcm.sends()
     assert len(sends) == 4  # 2 communes x 2 languages, for 80 devices
@@ -58,20 +58,20 @@ def test_fcm_requests_do_not_grow_with_devices_and_nobody_gets_it_twice(fake_fcm
 
 def test_an_event_is_broadcast_only_once(fake_fcm):
     devices_over_communes(4, list(Commune.objects.filter(insee_code="30189")))
-    services.topics_sync()
+    outbox.topics_sync()
     assert alert("consultation-2-opened", Commune.objects.filter(insee_code="30189"))
     assert alert("consultation-2-opened", Commune.objects.filter(insee_code="30189")) is None
-    services.deliver_due()
-    services.deliver_due()
+    outbox.deliver_due()
+    outbox.deliver_due()
     assert len(fake_fcm.sends()) == 2  # fr and en topics, once each
 
 
 def test_themes_reach_devices_interested_in_them(fake_fcm):
     device, _ = services.device_register(token="t-eau", platform="ios")
     services.preferences_update(preferences=services.effective_preferences(device), themes=["eau"])
-    services.topics_sync()
+    outbox.topics_sync()
     alert("consultation-3-opened", [], themes=["eau", "dechets"])
-    services.deliver_due()
+    outbox.deliver_due()
     [send] = fake_fcm.sends()
     assert fake_fcm.subscriptions[send.body["message"]["topic"]] == {"t-eau"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from push import services
+from push import outbox
 from push.models import Device
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_an_unknown_platform_is_refused(client_for):
 def test_delete_forgets_the_device(client_for):
     register(client_for(None))
     assert client_for(None).delete(f"/api/v1/devices/{TOKEN}/").status_code == 204
-    services.topics_sync()
+    outbox.topics_sync()
     assert not Device.objects.filter(token=TOKEN).exists()
 
 

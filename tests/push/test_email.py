@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
-from push import services
+from push import outbox, services
 from push.models import Delivery, Kind, OutgoingEmail, Status
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def test_an_address_without_account_gets_its_email_once_per_event():
             body_html="<p>Une concertation s'ouvre.</p>",
             key="consultation-7-opened",
         )
-    services.deliver_due()
-    services.deliver_due()
+    outbox.deliver_due()
+    outbox.deliver_due()
     assert [m.to for m in mail.outbox] == [["association@example.test"]]
     assert OutgoingEmail.objects.get().status == Status.SENT
 
@@ -35,7 +35,7 @@ def test_a_mail_server_that_is_down_delays_without_losing(settings):
         }
     }
     services.email_queue(to="a@example.test", subject="s", body_text="b")
-    services.deliver_due()
+    outbox.deliver_due()
     email = OutgoingEmail.objects.get()
     assert (email.status, email.attempts) == (Status.PENDING, 1)
     assert email.next_attempt_at is not None
@@ -69,7 +69,7 @@ def test_a_notification_email_is_verbatim_in_text_and_escaped_in_html(citizen):
         link_type="signalement",
         link_id=42,
     )
-    services.deliver_due()
+    outbox.deliver_due()
     [message] = mail.outbox
     assert message.subject == "L'avis de Zoé & Léo"
     assert "L'avis de Zoé & Léo" in message.body
@@ -85,7 +85,7 @@ def test_a_notification_email_is_verbatim_in_text_and_escaped_in_html(citizen):
 def test_a_mail_server_that_raises_delays_a_notification_email(citizen, mail_server_down):
     wants_email(citizen)
     services.notify(users=[citizen], kind=Kind.MY_REPORTS, title={"fr": "T"}, body={"fr": "B"})
-    services.deliver_due()
+    outbox.deliver_due()
     delivery = Delivery.objects.get(notification__user=citizen, channel="email")
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
     assert "SMTPServerDisconnected" in delivery.last_error
@@ -95,19 +95,19 @@ def test_a_mail_server_that_raises_delays_a_queued_email_until_it_is_back(
     settings, mail_server_down
 ):
     services.email_queue(to="a@example.test", subject="Objet", body_text="Texte")
-    services.deliver_due()
+    outbox.deliver_due()
     email = OutgoingEmail.objects.get()
     assert (email.status, email.attempts) == (Status.PENDING, 1)
     assert mail.outbox == []
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     OutgoingEmail.objects.update(next_attempt_at=None)
-    services.deliver_due()
+    outbox.deliver_due()
     assert OutgoingEmail.objects.get().status == Status.SENT
     assert [m.to for m in mail.outbox] == [["a@example.test"]]
 
 
 def test_a_subject_with_a_line_break_is_sent_on_one_line():
     services.email_queue(to="a@example.test", subject="Objet\r\nBcc: x@example.test", body_text="T")
-    services.deliver_due()
+    outbox.deliver_due()
     assert mail.outbox[0].subject == "Objet Bcc: x@example.test"

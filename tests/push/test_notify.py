@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from push import services
+from push import outbox, services
 from push.models import Delivery, Device, Kind, Notification, Status
 from tests.fake_fcm import UNAVAILABLE, UNREGISTERED, quota_exceeded
 
@@ -32,7 +32,7 @@ def test_one_inbox_row_per_user_and_one_delivery_per_active_device(citizen, othe
     services.device_register(token="a1", platform="android", user=citizen)
     services.device_register(token="a2", platform="ios", user=citizen)
     dead, _ = services.device_register(token="a3", platform="ios", user=citizen)
-    services.device_deactivate(device_id=dead.pk, reason="gone")
+    outbox.device_deactivate(device_id=dead.pk, reason="gone")
     notify(citizen, other_citizen, citizen)
     assert Notification.objects.filter(user=citizen).count() == 1
     assert Notification.objects.filter(user=other_citizen).count() == 1
@@ -45,8 +45,8 @@ def test_the_worker_sends_each_delivery_once_in_the_user_language(fake_fcm, citi
     citizen.save()
     services.device_register(token="a1", platform="android", user=citizen)
     notify(citizen)
-    assert services.deliver_due() == 1
-    assert services.deliver_due() == 0
+    assert outbox.deliver_due() == 1
+    assert outbox.deliver_due() == 0
     [request] = fake_fcm.sent_to("a1")
     message = request.body["message"]
     assert message["notification"]["title"] == TITLE["en"]
@@ -66,7 +66,7 @@ def test_email_goes_to_those_who_chose_it(fake_fcm, citizen):
     )
     services.device_register(token="a1", platform="android", user=citizen)
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     assert fake_fcm.sends() == []
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == TITLE["fr"]
@@ -77,22 +77,22 @@ def test_a_transient_error_is_retried_later_then_sent_once(fake_fcm, citizen):
     services.device_register(token="a1", platform="android", user=citizen)
     fake_fcm.answer("a1", *[UNAVAILABLE] * 5)  # the library's own retries give up
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
     assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=25)
-    assert services.deliver_due() == 0, "not before its time"
+    assert outbox.deliver_due() == 0, "not before its time"
     Delivery.objects.update(next_attempt_at=timezone.now())
-    services.deliver_due()
+    outbox.deliver_due()
     assert Delivery.objects.get().status == Status.SENT
-    assert services.deliver_due() == 0
+    assert outbox.deliver_due() == 0
 
 
 def test_retry_after_of_a_429_is_honoured(fake_fcm, citizen):
     services.device_register(token="a1", platform="android", user=citizen)
     fake_fcm.answer("a1", quota_exceeded(600))
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     delivery = Delivery.objects.get()
     assert delivery.next_attempt_at >= timezone.now() + timedelta(seconds=590)
 
@@ -102,7 +102,7 @@ def test_after_the_last_attempt_it_is_failed_with_the_reason(fake_fcm, citizen, 
     services.device_register(token="a1", platform="android", user=citizen)
     fake_fcm.answer("a1", *[UNAVAILABLE] * 5)
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     delivery = Delivery.objects.get()
     assert delivery.status == Status.FAILED
     assert "Unavailable" in delivery.last_error
@@ -112,18 +112,18 @@ def test_a_dead_token_deactivates_the_device_for_good(fake_fcm, citizen):
     services.device_register(token="a1", platform="android", user=citizen)
     fake_fcm.answer("a1", UNREGISTERED)
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     assert Delivery.objects.get().status == Status.DEAD
     assert not Device.objects.get(token="a1").is_active
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     assert len(fake_fcm.sent_to("a1")) == 1
 
 
 def test_an_expired_notification_is_not_pushed(fake_fcm, citizen):
     services.device_register(token="a1", platform="android", user=citizen)
     notify(citizen, ttl=timedelta(seconds=-1))
-    services.deliver_due()
+    outbox.deliver_due()
     assert Delivery.objects.get().status == Status.SKIPPED
     assert fake_fcm.sends() == []
 
@@ -133,7 +133,7 @@ def test_staff_can_resend_a_failed_delivery(fake_fcm, citizen, settings):
     services.device_register(token="a1", platform="android", user=citizen)
     fake_fcm.answer("a1", *[UNAVAILABLE] * 5)
     notify(citizen)
-    services.deliver_due()
+    outbox.deliver_due()
     services.delivery_resend(delivery=Delivery.objects.get())
-    services.deliver_due()
+    outbox.deliver_due()
     assert Delivery.objects.get().status == Status.SENT

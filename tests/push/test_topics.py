@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from geo.models import Commune
-from push import services
+from push import outbox, services
 from push.models import Device
 from tests.fake_fcm import UNREGISTERED
 
@@ -22,7 +22,7 @@ def interested(token: str, *insee: str) -> Device:
 
 def test_changing_interests_moves_the_subscription(fake_fcm):
     device = interested("tok-1", "30189")
-    services.topics_sync()
+    outbox.topics_sync()
     first = Device.objects.get(pk=device.pk).topic
     assert fake_fcm.subscriptions[first] == {"tok-1"}
 
@@ -30,7 +30,7 @@ def test_changing_interests_moves_the_subscription(fake_fcm):
         preferences=services.effective_preferences(device),
         communes=list(Commune.objects.filter(insee_code="30258")),
     )
-    services.topics_sync()
+    outbox.topics_sync()
     second = Device.objects.get(pk=device.pk).topic
     assert second != first
     assert fake_fcm.subscriptions[first] == set()
@@ -40,7 +40,7 @@ def test_changing_interests_moves_the_subscription(fake_fcm):
 def test_a_dead_token_found_while_subscribing_is_deactivated(fake_fcm):
     fake_fcm.answer("tok-dead", UNREGISTERED)
     device = interested("tok-dead", "30189")
-    services.topics_sync()
+    outbox.topics_sync()
     device.refresh_from_db()
     assert not device.is_active
     assert device.topic == device.wanted_topic == ""

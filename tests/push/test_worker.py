@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from push import services
+from push import outbox, services
 from push.models import Delivery, Kind, Status
 from tests.fake_fcm import FakeFCM
 from tests.helpers import ROOT, child_database_url
@@ -75,7 +75,7 @@ def test_a_worker_killed_mid_batch_leaves_the_rest_to_the_next_with_no_duplicate
     assert 1 <= len(failed) <= chunk, "the chunk in flight, and only it, is given up"
     assert sent <= set(tokens), "a delivery marked sent reached FCM"
     for delivery in Delivery.objects.filter(status=Status.FAILED):
-        assert delivery.last_error == services.UNKNOWN_OUTCOME
+        assert delivery.last_error == outbox.UNKNOWN_OUTCOME
 
 
 def test_a_real_task_worker_sends_what_notify_queued(committed_db, citizen):

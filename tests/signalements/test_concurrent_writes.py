@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
+from push import outbox
 from push import services as push_services
 from push.models import Kind, Notification
 from signalements.models import Signalement, Status
@@ -77,7 +78,7 @@ def test_citizens_filing_at_once_while_the_worker_delivers_all_succeed(
                 title={"fr": f"Message {index}"},
                 body={"fr": "..."},
             )
-            push_services.deliver_due()
+            outbox.deliver_due()
 
     def transition() -> None:
         client = APIClient()

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from push import services as push_services
+from push import outbox
 from signalements import services
 from signalements.models import Signalement
 from tests.signalements.factories import SAINT_GILLES, file_report
@@ -40,7 +40,7 @@ def test_the_daily_summary_emails_each_manager_once(citizen, manager_voirie):
     Signalement.objects.update(resolve_due_at=timezone.now() - timedelta(days=1))
     services.overdue_summary_send()
     services.overdue_summary_send()
-    push_services.deliver_due()
+    outbox.deliver_due()
     sent = [m for m in mail.outbox if manager_voirie.email in m.to]
     assert len(sent) == 1
     assert "retard" in sent[0].subject

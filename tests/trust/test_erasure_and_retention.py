@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.models import User
+from push import outbox
 from push import services as push_services
 from push.models import Delivery, Device, Kind, Notification, OutgoingEmail, Preferences
 from push.models import Status as OutboxStatus
@@ -107,7 +108,7 @@ def test_erasure_removes_the_inbox_and_every_email_to_the_address(client_for, ot
     assert not Delivery.objects.filter(notification__user=other_citizen).exists()
     assert list(OutgoingEmail.objects.all()) == [kept]
     assert not Preferences.objects.filter(user=other_citizen).exists()
-    push_services.deliver_due()
+    outbox.deliver_due()
     assert [m.to for m in mail.outbox] == [["autre@example.test"]]
 
 

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from push import services
+from push import outbox
 
 
 class Command(BaseCommand):
@@ -19,9 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         while True:
             sent = 0
-            while handled := services.deliver_due():
+            while handled := outbox.deliver_due():
                 sent += handled
-            synced = services.topics_sync()
+            synced = outbox.topics_sync()
             if options["verbosity"] > 1 or sent or synced:
                 self.stdout.write(f"{sent} message(s) handled, {synced} device(s) synced")
             if not options["loop"]:
