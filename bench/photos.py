@@ -47,7 +47,7 @@ def _ours_once(signalement: Any, contents: list[bytes]) -> float:
     """Milliseconds for ``photo_process`` of fresh photos (their originals stored untimed)."""
     from django.core.files.base import ContentFile
 
-    from signalements import services
+    from signalements import photos as pipeline
     from signalements.models import Photo
 
     photos = []
@@ -59,7 +59,7 @@ def _ours_once(signalement: Any, contents: list[bytes]) -> float:
     try:
         started = time.perf_counter()
         for photo in photos:
-            done = services.photo_process(photo_id=photo.pk)
+            done = pipeline.photo_process(photo_id=photo.pk)
             assert done is not None and done.status == Photo.Status.READY, done
         elapsed = (time.perf_counter() - started) * 1000
     finally:
@@ -86,7 +86,7 @@ def measure_processing(repeat: int = 3) -> dict[str, float]:
     """Time our processing of three 12 MP JPEGs against bare Pillow doing the same.
 
     Ours is the task's whole path, called without the HTTP stack:
-    ``signalements.services.photo_process`` for each photo, i.e. open the private original
+    ``signalements.photos.photo_process`` for each photo, i.e. open the private original
     from storage, ``signalements.images.make_derivatives`` (a 2048 px JPEG q85 optimised and
     a 400 px thumbnail made from it, upright, metadata stripped), write both through the
     default storage, update the Photo row. The Photo rows are created (originals stored,

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from signalements.models import Photo, Signalement, Status
-from signalements.services import photo_process
+from signalements.photos import photo_process
 from tests.open311.helpers import FORMATS, assert_error, body, get, parse
 from tests.signalements.factories import NIMES, file_report, jpeg_upload
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from signalements import images, services
+from signalements import images, photos
 from signalements.models import Photo
 from tests import figures
 from tests.signalements.factories import NIMES, category, upload
@@ -110,7 +110,7 @@ def test_markup_planted_in_a_sound_photo_is_accepted_and_kept_out_of_public_file
     }
     response = client_for(citizen).post(URL, data, format="multipart")
     assert response.status_code == 201, response.content[:300]
-    photo = services.photo_process(photo_id=response.json()["photos"][0]["id"])
+    photo = photos.photo_process(photo_id=response.json()["photos"][0]["id"])
 
     assert photo.status == Photo.Status.READY
     for field in (photo.large, photo.thumbnail):

@@ -68,7 +68,7 @@ def test_the_database_writes_the_same_features_as_the_serializer(
 ):
     from django.db import connection
 
-    from signalements import selectors, services
+    from signalements import photos, selectors, services
     from signalements.models import Signalement
     from tests.signalements.factories import SAINT_GILLES, jpeg_bytes, upload
 
@@ -78,7 +78,7 @@ def test_the_database_writes_the_same_features_as_the_serializer(
     with_photo = file_report(
         citizen, slug="depot-sauvage", photos=[upload(jpeg_bytes(size=(900, 600)))], answers={}
     )
-    services.photo_process(photo_id=with_photo.photos.get().pk)
+    photos.photo_process(photo_id=with_photo.photos.get().pk)
     anonymous = file_report(citizen, anonymous=True, at=SAINT_GILLES, description='« Trou » "ici"')
     services.signalement_follow(signalement=anonymous, user=other_citizen)
     Signalement.objects.filter(pk=anonymous.pk).update(direction=None)

@@ -10,7 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from signalements import images, services, tasks
+from signalements import images, photos, tasks
 from signalements.models import Photo
 from tests.helpers import manage
 from tests.signalements.factories import file_report, jpeg_bytes, upload
@@ -57,17 +57,17 @@ def test_a_photo_a_live_worker_holds_is_left_to_it(citizen):
     Photo.objects.filter(pk=photo.pk).update(
         attempts=1, claimed_until=timezone.now() + timedelta(minutes=5)
     )
-    assert services.photos_sweep() == []
-    assert services.photo_process(photo_id=photo.pk).status == Photo.Status.PROCESSING
+    assert photos.photos_sweep() == []
+    assert photos.photo_process(photo_id=photo.pk).status == Photo.Status.PROCESSING
 
 
 def test_a_photo_never_claimed_is_swept_once_its_task_is_overdue(citizen):
     photo = _photo(citizen)
-    assert services.photos_sweep() == [], "its task may still be waiting in the queue"
+    assert photos.photos_sweep() == [], "its task may still be waiting in the queue"
     Photo.objects.filter(pk=photo.pk).update(
-        created_at=timezone.now() - services.PHOTO_CLAIM_LEASE - timedelta(seconds=1)
+        created_at=timezone.now() - photos.PHOTO_CLAIM_LEASE - timedelta(seconds=1)
     )
-    assert services.photos_sweep() == [photo.pk]
+    assert photos.photos_sweep() == [photo.pk]
 
 
 @override_settings(TASKS=IMMEDIATE)
@@ -79,14 +79,14 @@ def test_a_photo_that_kills_its_worker_every_time_ends_failed_after_the_max_atte
 
     monkeypatch.setattr(images, "make_derivatives", die)
     photo = _photo(citizen)
-    for attempt in range(1, services.PHOTO_MAX_ATTEMPTS + 1):
+    for attempt in range(1, photos.PHOTO_MAX_ATTEMPTS + 1):
         with pytest.raises(WorkerKilled):
-            services.photo_process(photo_id=photo.pk)
+            photos.photo_process(photo_id=photo.pk)
         photo.refresh_from_db()
         assert (photo.status, photo.attempts) == (Photo.Status.PROCESSING, attempt)
         _left_by_a_dead_worker(photo, attempts=attempt)
 
-    assert services.photos_sweep() == []
+    assert photos.photos_sweep() == []
     photo.refresh_from_db()
     assert photo.status == Photo.Status.FAILED
     shown = api.get(f"/api/v1/signalements/{photo.signalement_id}/").json()["photos"][0]
@@ -99,19 +99,19 @@ def test_a_storage_error_is_tried_again_later_then_fails(citizen, monkeypatch):
 
     photo = _photo(citizen)
     monkeypatch.setattr(FileSystemStorage, "save", unavailable)
-    for attempt in range(1, services.PHOTO_MAX_ATTEMPTS):
-        assert services.photo_process(photo_id=photo.pk).status == Photo.Status.PROCESSING
+    for attempt in range(1, photos.PHOTO_MAX_ATTEMPTS):
+        assert photos.photo_process(photo_id=photo.pk).status == Photo.Status.PROCESSING
         photo.refresh_from_db()
         assert photo.claimed_until > timezone.now(), "the next try waits"
-        assert services.photos_sweep() == []
+        assert photos.photos_sweep() == []
         _left_by_a_dead_worker(photo, attempts=attempt)
-        assert services.photos_sweep() == [photo.pk]
-    assert services.photo_process(photo_id=photo.pk).status == Photo.Status.FAILED
+        assert photos.photos_sweep() == [photo.pk]
+    assert photos.photo_process(photo_id=photo.pk).status == Photo.Status.FAILED
 
 
 def test_processing_again_after_a_crash_gives_the_same_files_and_no_more(citizen, settings):
     photo = _photo(citizen)
-    first = services.photo_process(photo_id=photo.pk)
+    first = photos.photo_process(photo_id=photo.pk)
     files = _public_files(settings)
     contents = [path.read_bytes() for path in files]
     assert len(files) == 2
@@ -119,7 +119,7 @@ def test_processing_again_after_a_crash_gives_the_same_files_and_no_more(citizen
     Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PROCESSING, large="", thumbnail="")
     _left_by_a_dead_worker(photo)
 
-    again = services.photo_process(photo_id=photo.pk)
+    again = photos.photo_process(photo_id=photo.pk)
 
     assert again.status == Photo.Status.READY
     assert (again.large.name, again.thumbnail.name) == (first.large.name, first.thumbnail.name)
@@ -128,10 +128,10 @@ def test_processing_again_after_a_crash_gives_the_same_files_and_no_more(citizen
 
 
 def test_a_ready_photo_is_never_processed_again(citizen):
-    photo = services.photo_process(photo_id=_photo(citizen).pk)
+    photo = photos.photo_process(photo_id=_photo(citizen).pk)
     _left_by_a_dead_worker(photo)
-    assert services.photos_sweep() == []
-    assert services.photo_process(photo_id=photo.pk).attempts == 1
+    assert photos.photos_sweep() == []
+    assert photos.photo_process(photo_id=photo.pk).attempts == 1
 
 
 def test_the_schema_says_photo_links_are_null_until_the_photo_is_ready():
@@ -147,7 +147,7 @@ def test_the_sweep_is_a_recurring_job():
 
     job = schedule.JOBS["photos-sweep"]
     assert job.task_path == "signalements.tasks.sweep_photos"
-    assert job.every is not None and job.every <= services.PHOTO_CLAIM_LEASE
+    assert job.every is not None and job.every <= photos.PHOTO_CLAIM_LEASE
 
 
 def test_real_workers_finish_a_photo_whose_worker_died(committed_db, citizen, settings):

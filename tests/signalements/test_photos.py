@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat, JpegImagePlugin
 
-from signalements import images, services
+from signalements import images, photos
 from signalements.models import Photo
 from signalements.storage import private_storage
 from tests.signalements.factories import NIMES, category, file_report, jpeg_bytes, upload
@@ -32,7 +32,7 @@ def _open(field) -> Image.Image:
 
 def test_processing_makes_a_large_image_and_a_thumbnail(citizen):
     report = _report_with(citizen, jpeg_bytes(size=(3000, 1500)))
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
 
     assert photo.status == Photo.Status.READY
     large, thumbnail = _open(photo.large), _open(photo.thumbnail)
@@ -45,14 +45,14 @@ def test_processing_makes_a_large_image_and_a_thumbnail(citizen):
 
 def test_a_small_image_is_not_enlarged(citizen):
     report = _report_with(citizen, jpeg_bytes(size=(300, 200)))
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
     assert _open(photo.large).size == (300, 200)
 
 
 def test_the_exif_orientation_is_applied(citizen):
     # Orientation 6: the camera was turned; the picture must be shown rotated by 90°.
     report = _report_with(citizen, jpeg_bytes(size=(600, 300), orientation=6))
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
     assert _open(photo.large).size == (300, 600)
     assert _open(photo.thumbnail).size == (200, 400)
 
@@ -140,7 +140,7 @@ def test_a_photo_over_the_memory_limit_goes_through_a_temporary_file(client_for,
 def test_derivatives_carry_no_metadata(citizen):
     content = jpeg_bytes(size=(800, 600), orientation=6, gps=NIMES, serial="SN-123456")
     report = _report_with(citizen, content)
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
 
     for field in (photo.large, photo.thumbnail):
         image = _open(field)
@@ -154,7 +154,7 @@ def test_derivatives_carry_no_metadata(citizen):
 
 def test_the_original_is_kept_privately_with_its_metadata(citizen, settings):
     report = _report_with(citizen, jpeg_bytes(gps=NIMES, serial="SN-123456"))
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
 
     assert photo.original
     assert private_storage().exists(photo.original.name)
@@ -169,7 +169,7 @@ def test_the_original_is_kept_privately_with_its_metadata(citizen, settings):
 def test_the_original_is_dropped_when_the_setting_says_so(citizen):
     report = _report_with(citizen, jpeg_bytes())
     name = report.photos.get().original.name
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
     assert not photo.original
     assert not private_storage().exists(name)
     assert photo.status == Photo.Status.READY
@@ -180,7 +180,7 @@ def test_heic_photos_from_iphones_are_accepted(citizen):
     buffer = io.BytesIO()
     heif.save(buffer, quality=50)
     report = _report_with(citizen, buffer.getvalue(), "IMG_0001.HEIC")
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
     assert _open(photo.large).format == "JPEG"
     assert _open(photo.large).size == (640, 480)
 
@@ -189,14 +189,14 @@ def test_a_png_with_transparency_becomes_a_jpeg(citizen):
     buffer = io.BytesIO()
     Image.new("RGBA", (100, 100), (0, 0, 0, 0)).save(buffer, format="PNG")
     report = _report_with(citizen, buffer.getvalue(), "capture.png")
-    photo = services.photo_process(photo_id=report.photos.get().pk)
+    photo = photos.photo_process(photo_id=report.photos.get().pk)
     assert _open(photo.thumbnail).mode == "RGB"
 
 
 def test_processing_twice_does_nothing_more(citizen):
     report = _report_with(citizen, jpeg_bytes())
-    first = services.photo_process(photo_id=report.photos.get().pk)
-    second = services.photo_process(photo_id=first.pk)
+    first = photos.photo_process(photo_id=report.photos.get().pk)
+    second = photos.photo_process(photo_id=first.pk)
     assert second.large.name == first.large.name
 
 
@@ -206,7 +206,7 @@ def test_the_api_shows_links_once_the_photo_is_ready(api, citizen):
     assert before["status"] == "processing"
     assert before["large_url"] is None
 
-    services.photo_process(photo_id=report.photos.get().pk)
+    photos.photo_process(photo_id=report.photos.get().pk)
 
     after = api.get(f"{URL}{report.pk}/").json()["photos"][0]
     assert after["status"] == "ready"
@@ -240,7 +240,7 @@ def test_a_photo_that_cannot_be_processed_is_marked_failed(citizen):
     photo = report.photos.get()
     with private_storage().open(photo.original.name, "wb") as handle:
         handle.write(b"garbage")
-    assert services.photo_process(photo_id=photo.pk).status == Photo.Status.FAILED
+    assert photos.photo_process(photo_id=photo.pk).status == Photo.Status.FAILED
 
 
 def test_with_the_database_queue_the_task_waits_for_a_worker(

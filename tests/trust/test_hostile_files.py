@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from signalements import services
+from signalements import photos
 from signalements.models import Category, Photo, Signalement
 from tests import figures
 from tests.signalements.factories import SAINT_GILLES
@@ -145,7 +145,7 @@ def test_a_sound_photo_carrying_a_script_is_made_harmless(client_for, citizen, s
     content = make()
     response = _file_with_photo(client_for(citizen), content)
     assert response.status_code == 201, (name, response.content[:200])
-    photo = services.photo_process(photo_id=response.json()["photos"][0]["id"])
+    photo = photos.photo_process(photo_id=response.json()["photos"][0]["id"])
 
     assert photo.status == Photo.Status.READY
     public = stored_files(Path(settings.MEDIA_ROOT))
