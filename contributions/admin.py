@@ -16,7 +16,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException
 
-from contributions import selectors, services
 from contributions.models import (
     Actor,
     CharterReason,
@@ -32,6 +31,17 @@ from contributions.models import (
     RestitutionDocument,
     Theme,
 )
+from contributions.selectors.consultations import consultation_detail
+from contributions.services._common import sanitize_html
+from contributions.services.actors import actor_validate
+from contributions.services.consultations import (
+    consultation_alert_opening,
+    consultation_publish,
+    phase_announce,
+)
+from contributions.services.meetings import document_fill_metadata, meeting_announce
+from contributions.services.moderation import moderation_decide
+from contributions.services.restitution import restitution_check_visibility
 
 
 class ConsultationForm(forms.ModelForm):
@@ -40,7 +50,7 @@ class ConsultationForm(forms.ModelForm):
         exclude: list[str] = []
 
     def clean_body(self) -> str:
-        return services.sanitize_html(self.cleaned_data.get("body", ""))
+        return sanitize_html(self.cleaned_data.get("body", ""))
 
 
 class PhaseInline(admin.TabularInline):
@@ -110,22 +120,20 @@ class ConsultationAdmin(GISModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Preview as residents will see it"))
 
     def preview_view(self, request, pk: int):
-        consultation = get_object_or_404(selectors.consultation_detail(user=request.user), pk=pk)
+        consultation = get_object_or_404(consultation_detail(user=request.user), pk=pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Preview"),
             "consultation": consultation,
             # Sanitised on save; cleaned again because older rows may predate the rule.
-            "body": mark_safe(services.sanitize_html(consultation.body)),
+            "body": mark_safe(sanitize_html(consultation.body)),
         }
         return TemplateResponse(request, "admin/contributions/consultation/preview.html", context)
 
     @admin.action(description=_("Publish the selected consultations"))
     def publish(self, request, queryset):
-        alerted = sum(
-            services.consultation_publish(consultation=consultation) for consultation in queryset
-        )
+        alerted = sum(consultation_publish(consultation=consultation) for consultation in queryset)
         self.message_user(
             request,
             _("%(count)d published, %(alerted)d opening alerts sent.")
@@ -140,12 +148,12 @@ class ConsultationAdmin(GISModelAdmin):
         for instance in instances:
             is_new = instance.pk is None
             if isinstance(instance, Document):
-                services.document_fill_metadata(document=instance)
+                document_fill_metadata(document=instance)
             instance.save()
             if is_new and isinstance(instance, Phase):
-                services.phase_announce(phase=instance)
+                phase_announce(phase=instance)
             if is_new and isinstance(instance, Meeting):
-                services.meeting_announce(meeting=instance)
+                meeting_announce(meeting=instance)
         formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
@@ -153,7 +161,7 @@ class ConsultationAdmin(GISModelAdmin):
         # Editing a published consultation whose opening has come sends the alert if it
         # never went out; the service guarantees it is never sent twice.
         if form.instance.is_published:
-            services.consultation_alert_opening(consultation=form.instance)
+            consultation_alert_opening(consultation=form.instance)
 
 
 @admin.register(Actor)
@@ -169,7 +177,7 @@ class ActorAdmin(admin.ModelAdmin):
     @admin.action(description=_("Validate the selected actors"))
     def validate(self, request, queryset):
         for actor in queryset.filter(validated_at__isnull=True):
-            services.actor_validate(actor=actor, by=request.user)
+            actor_validate(actor=actor, by=request.user)
 
 
 @admin.register(ContactMessage)
@@ -262,7 +270,7 @@ class ContributionAdmin(GISModelAdmin):
         done = 0
         for contribution in queryset:
             try:
-                services.moderation_decide(
+                moderation_decide(
                     contribution_id=contribution.pk,
                     moderator=request.user,
                     action=action,
@@ -327,8 +335,8 @@ class RestitutionForm(forms.ModelForm):
         cleaned = super().clean()
         consultation = cleaned.get("consultation")
         if consultation is not None:
-            services.restitution_check_visibility(consultation, cleaned.get("visibility", ""))
-        cleaned["body"] = services.sanitize_html(cleaned.get("body", ""))
+            restitution_check_visibility(consultation, cleaned.get("visibility", ""))
+        cleaned["body"] = sanitize_html(cleaned.get("body", ""))
         return cleaned
 
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from contributions import selectors
 from contributions.models import Meeting
+from contributions.selectors.consultations import public_url
 
 PRODID = "-//Agglo citoyen//Consultations//FR"
 
@@ -34,7 +34,7 @@ def meeting_event(meeting: Meeting) -> Event:
     )
     if description:
         event.add("description", description)
-    event.add("url", meeting.online_url or selectors.public_url(meeting.consultation))
+    event.add("url", meeting.online_url or public_url(meeting.consultation))
     if meeting.location is not None:
         event.add("geo", (meeting.location.y, meeting.location.x))
     return event

@@ -8,22 +8,27 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from contributions import selectors
 from contributions.models import Actor, Consultation, ContactMessage, Contribution
+from contributions.selectors._common import is_any_staff
+from contributions.selectors.actors import can_validate_actors, is_any_organisation_admin
+from contributions.selectors.answers import can_answer
+from contributions.selectors.consultations import can_publish
+from contributions.selectors.contact import contact_messages_for, is_contact_staff
+from contributions.selectors.moderation import is_any_moderator
 
 
 class CanPublishConsultation(permissions.BasePermission):
     message = _("Only admins of the organisation or managers of its direction may publish it.")
 
     def has_object_permission(self, request: Request, view: Any, obj: Consultation) -> bool:
-        return selectors.can_publish(user=request.user, consultation=obj)
+        return can_publish(user=request.user, consultation=obj)
 
 
 class CanValidateActors(permissions.BasePermission):
     message = _("Only organisation admins may validate actors.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.can_validate_actors(user=request.user)
+        return can_validate_actors(user=request.user)
 
 
 class IsActorOwner(permissions.BasePermission):
@@ -39,10 +44,10 @@ class IsContactStaff(permissions.BasePermission):
     message = _("Only the staff of the organisation may handle contact messages.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.is_contact_staff(user=request.user)
+        return is_contact_staff(user=request.user)
 
     def has_object_permission(self, request: Request, view: Any, obj: ContactMessage) -> bool:
-        return selectors.contact_messages_for(user=request.user).filter(pk=obj.pk).exists()
+        return contact_messages_for(user=request.user).filter(pk=obj.pk).exists()
 
 
 class IsContributionAuthor(permissions.BasePermission):
@@ -63,34 +68,34 @@ class IsModerator(permissions.BasePermission):
     message = _("Only the moderators of an organisation may moderate contributions.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.is_any_moderator(user=request.user)
+        return is_any_moderator(user=request.user)
 
 
 class IsOrganisationAdmin(permissions.BasePermission):
     message = _("Only organisation admins may read the moderation log.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.is_any_organisation_admin(user=request.user)
+        return is_any_organisation_admin(user=request.user)
 
 
 class IsOrganisationStaff(permissions.BasePermission):
     message = _("Only the staff of an organisation may see this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.is_any_staff(user=request.user)
+        return is_any_staff(user=request.user)
 
 
 class CanAnswerContribution(permissions.BasePermission):
     message = _("Only the direction owning the consultation may answer its contributions.")
 
     def has_object_permission(self, request: Request, view: Any, obj: Contribution) -> bool:
-        return selectors.can_answer(user=request.user, contribution=obj)
+        return can_answer(user=request.user, contribution=obj)
 
 
 class CanWriteRestitution(permissions.BasePermission):
     message = _("Only the managers of the owning direction or organisation admins may do this.")
 
     def has_object_permission(self, request: Request, view: Any, obj: Consultation) -> bool:
-        return request.method in permissions.SAFE_METHODS or selectors.can_publish(
+        return request.method in permissions.SAFE_METHODS or can_publish(
             user=request.user, consultation=obj
         )

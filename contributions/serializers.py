@@ -13,7 +13,6 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.models import Direction, Organisation
 from backend.serializers import DisplayNameField
-from contributions import selectors, services
 from contributions.models import (
     Actor,
     CharterReason,
@@ -31,6 +30,11 @@ from contributions.models import (
     Status,
     Theme,
 )
+from contributions.selectors.consultations import consultation_scope, public_url
+from contributions.selectors.contributions import allowed_kinds
+from contributions.selectors.restitution import restitution_key_figures, restitution_overdue
+from contributions.services.meetings import document_content_type
+from contributions.services.moderation import MODERATION_ACTIONS
 from geo.fields import PointField
 from geo.models import Commune
 
@@ -73,7 +77,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
     def get_content_type(self, document: Document) -> str:
-        return services.document_content_type(document)
+        return document_content_type(document)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -139,7 +143,7 @@ class ConsultationListSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, consultation: Consultation) -> str:
-        return selectors.public_url(consultation)
+        return public_url(consultation)
 
 
 class ParticipationSerializer(serializers.Serializer):
@@ -174,7 +178,7 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
         serializers.ListField(child=serializers.ChoiceField(choices=Contribution.Kind.choices))
     )
     def get_allowed_kinds(self, consultation: Consultation) -> list[str]:
-        return selectors.allowed_kinds(consultation)
+        return allowed_kinds(consultation)
 
     @extend_schema_field(ParticipationSerializer)
     def get_participation(self, consultation: Consultation) -> dict[str, Any]:
@@ -192,7 +196,7 @@ class ScopeField(GeometryField):
     """The perimeter of a consultation: its own area, else the union of its communes."""
 
     def to_representation(self, consultation: Consultation) -> Any:
-        scope = selectors.consultation_scope(consultation)
+        scope = consultation_scope(consultation)
         return None if scope is None else super().to_representation(scope)
 
 
@@ -519,7 +523,7 @@ class ModerationItemSerializer(ContributionSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
-        choices=[(a, ModerationDecision.Action(a).label) for a in services.MODERATION_ACTIONS]
+        choices=[(a, ModerationDecision.Action(a).label) for a in MODERATION_ACTIONS]
     )
     reason = serializers.PrimaryKeyRelatedField(
         queryset=CharterReason.objects.all(), required=False, allow_null=True
@@ -588,7 +592,7 @@ class RestitutionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(KeyFiguresSerializer)
     def get_key_figures(self, restitution: Restitution) -> dict[str, Any]:
-        return selectors.restitution_key_figures(restitution.consultation)
+        return restitution_key_figures(restitution.consultation)
 
 
 class RestitutionDocumentCreateSerializer(serializers.Serializer):
@@ -615,4 +619,4 @@ class StaffConsultationSerializer(serializers.ModelSerializer):
         ]
 
     def get_restitution_overdue(self, consultation: Consultation) -> bool:
-        return selectors.restitution_overdue(consultation=consultation)
+        return restitution_overdue(consultation=consultation)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from contributions import services
+from contributions.services.consultations import consultation_open_due
 
 
 @task()
 def open_due_consultations() -> int:
     """Announce the consultations whose opening date has arrived (idempotent)."""
-    return services.consultation_open_due()
+    return consultation_open_due()

@@ -25,7 +25,7 @@ from backend.models import Organisation
 from backend.parsers import MultiPartParser
 from backend.renderers import GeoJSONRenderer
 from backend.throttling import ScopedRateThrottle, throttle_by_address
-from contributions import calendar, selectors, serializers, services
+from contributions import calendar, serializers
 from contributions.filters import ConsultationFilter
 from contributions.models import (
     Actor,
@@ -50,6 +50,57 @@ from contributions.permissions import (
     IsOrganisationAdmin,
     IsOrganisationStaff,
 )
+from contributions.selectors.actors import actors_visible, can_validate_actors
+from contributions.selectors.consultations import (
+    consultation_detail,
+    consultation_list,
+    consultations_near,
+    public_url,
+)
+from contributions.selectors.contact import contact_messages_for
+from contributions.selectors.contributions import (
+    contribution_detail,
+    contributions_of,
+    my_contributions,
+)
+from contributions.selectors.feeds import consultation_feed
+from contributions.selectors.meetings import meetings_public
+from contributions.selectors.moderation import (
+    charter_of,
+    moderatable,
+    moderation_log,
+    moderation_queue,
+)
+from contributions.selectors.restitution import can_read_restitution, staff_closed_consultations
+from contributions.services.actors import actor_register, actor_update, actor_validate
+from contributions.services.answers import contribution_answer
+from contributions.services.consultations import (
+    consultation_follow,
+    consultation_publish,
+    consultation_unfollow,
+    organisation_follow,
+    organisation_unfollow,
+)
+from contributions.services.contact import (
+    contact_message_close,
+    contact_message_create,
+    contact_message_redirect,
+    contact_message_reply,
+)
+from contributions.services.contributions import (
+    contribution_create,
+    contribution_flag,
+    contribution_support,
+    contribution_unsupport,
+    contribution_update,
+)
+from contributions.services.meetings import meeting_register, meeting_unregister
+from contributions.services.moderation import moderation_decide
+from contributions.services.restitution import (
+    restitution_add_document,
+    restitution_publish,
+    restitution_save,
+)
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -67,12 +118,12 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Consultation]:
         if self.action == "retrieve" or self.action in ("follow", "publish"):
-            return selectors.consultation_detail(user=self.request.user)
-        queryset = selectors.consultation_list(user=self.request.user)
+            return consultation_detail(user=self.request.user)
+        queryset = consultation_list(user=self.request.user)
         query = serializers.ConsultationQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         if "radius" in query.validated_data:
-            queryset = selectors.consultations_near(
+            queryset = consultations_near(
                 queryset,
                 latitude=query.validated_data["lat"],
                 longitude=query.validated_data["lon"],
@@ -114,9 +165,9 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         """Follow (POST) or stop following (DELETE): new phases, meetings and the restitution."""
         consultation = self.get_object()
         if request.method == "DELETE":
-            services.consultation_unfollow(consultation=consultation, user=request.user)
+            consultation_unfollow(consultation=consultation, user=request.user)
             return Response({"following": False})
-        services.consultation_follow(consultation=consultation, user=request.user)
+        consultation_follow(consultation=consultation, user=request.user)
         return Response({"following": True})
 
     @extend_schema(request=None, responses=serializers.ConsultationDetailSerializer)
@@ -129,7 +180,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     def publish(self, request: Request, slug: str) -> Response:
         """Staff: make a draft public for good; residents are alerted once it is open."""
         consultation = self.get_object()
-        services.consultation_publish(consultation=consultation)
+        consultation_publish(consultation=consultation)
         consultation = self.get_queryset().get(pk=consultation.pk)
         return Response(serializers.ConsultationDetailSerializer(consultation).data)
 
@@ -150,7 +201,7 @@ class MeetingRegistrationView(APIView):
     @extend_schema(request=None, responses={201: serializers.MeetingRegistrationSerializer})
     def post(self, request: Request, slug: str, meeting_id: int) -> Response:
         meeting = self._meeting(request, slug, meeting_id)
-        registration = services.meeting_register(meeting_id=meeting.pk, user=request.user)
+        registration = meeting_register(meeting_id=meeting.pk, user=request.user)
         return Response(
             serializers.MeetingRegistrationSerializer(registration).data,
             status=status.HTTP_201_CREATED,
@@ -159,7 +210,7 @@ class MeetingRegistrationView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, slug: str, meeting_id: int) -> Response:
         meeting = self._meeting(request, slug, meeting_id)
-        services.meeting_unregister(meeting_id=meeting.pk, user=request.user)
+        meeting_unregister(meeting_id=meeting.pk, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -172,13 +223,13 @@ class OrganisationFollowView(APIView):
     @extend_schema(request=None, responses=serializers.FollowSerializer)
     def post(self, request: Request, slug: str) -> Response:
         organisation = get_object_or_404(Organisation, slug=slug)
-        services.organisation_follow(organisation=organisation, user=request.user)
+        organisation_follow(organisation=organisation, user=request.user)
         return Response({"following": True})
 
     @extend_schema(request=None, responses=serializers.FollowSerializer)
     def delete(self, request: Request, slug: str) -> Response:
         organisation = get_object_or_404(Organisation, slug=slug)
-        services.organisation_unfollow(organisation=organisation, user=request.user)
+        organisation_unfollow(organisation=organisation, user=request.user)
         return Response({"following": False})
 
 
@@ -190,7 +241,7 @@ class ConsultationFeedView(APIView):
 
     @extend_schema(responses=serializers.FeedSerializer, summary="Public JSON feed")
     def get(self, request: Request) -> Response:
-        return Response(selectors.consultation_feed(feed_url=request.build_absolute_uri()))
+        return Response(consultation_feed(feed_url=request.build_absolute_uri()))
 
 
 @throttle_by_address
@@ -209,9 +260,9 @@ def consultation_atom(request: HttpRequest) -> HttpResponse:
     for consultation in consultations:
         feed.add_item(
             title=consultation.title,
-            link=selectors.public_url(consultation),
+            link=public_url(consultation),
             description=consultation.summary,
-            unique_id=selectors.public_url(consultation),
+            unique_id=public_url(consultation),
             pubdate=consultation.published_at or consultation.created_at,
             updateddate=consultation.updated_at,
             author_name=consultation.organisation.name,
@@ -234,15 +285,13 @@ def calendar_all(request: HttpRequest) -> HttpResponse:
     name = _("Meetings of the consultations of %(territory)s") % {
         "territory": settings.TERRITORY_NAME
     }
-    return _calendar_response(
-        calendar.calendar_of(selectors.meetings_public(), name=name), "meetings.ics"
-    )
+    return _calendar_response(calendar.calendar_of(meetings_public(), name=name), "meetings.ics")
 
 
 @throttle_by_address
 def calendar_consultation(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
-    meetings = selectors.meetings_public().filter(consultation=consultation)
+    meetings = meetings_public().filter(consultation=consultation)
     return _calendar_response(
         calendar.calendar_of(meetings, name=consultation.title), f"{consultation.slug}.ics"
     )
@@ -250,7 +299,7 @@ def calendar_consultation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @throttle_by_address
 def calendar_meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(selectors.meetings_public(), pk=meeting_id, consultation__slug=slug)
+    meeting = get_object_or_404(meetings_public(), pk=meeting_id, consultation__slug=slug)
     return _calendar_response(
         calendar.calendar_of([meeting], name=meeting.title), f"meeting-{meeting.pk}.ics"
     )
@@ -270,23 +319,19 @@ class ActorViewSet(
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsActorOwner]
 
     def get_queryset(self) -> QuerySet[Actor]:
-        return selectors.actors_visible(user=self.request.user)
+        return actors_visible(user=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {
             **super().get_serializer_context(),
-            "can_validate": selectors.can_validate_actors(user=self.request.user),
+            "can_validate": can_validate_actors(user=self.request.user),
         }
 
     def perform_create(self, serializer: serializers.ActorSerializer) -> None:
-        serializer.instance = services.actor_register(
-            owner=self.request.user, **serializer.validated_data
-        )
+        serializer.instance = actor_register(owner=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: serializers.ActorSerializer) -> None:
-        serializer.instance = services.actor_update(
-            actor=serializer.instance, **serializer.validated_data
-        )
+        serializer.instance = actor_update(actor=serializer.instance, **serializer.validated_data)
 
     @extend_schema(request=None, responses=serializers.ActorSerializer)
     @action(
@@ -296,7 +341,7 @@ class ActorViewSet(
     )
     def validate(self, request: Request, pk: str) -> Response:
         """Organisation admins: list the actor in the directory."""
-        actor = services.actor_validate(actor=self.get_object(), by=request.user)
+        actor = actor_validate(actor=self.get_object(), by=request.user)
         return Response(self.get_serializer(actor).data)
 
 
@@ -314,7 +359,7 @@ class ContactView(APIView):
         data = serializers.ContactCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        message = services.contact_message_create(author=user, **data.validated_data)
+        message = contact_message_create(author=user, **data.validated_data)
         return Response(
             serializers.ContactAcknowledgementSerializer(message).data,
             status=status.HTTP_201_CREATED,
@@ -337,7 +382,7 @@ class ContactMessageViewSet(
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[ContactMessage]:
-        queryset = selectors.contact_messages_for(user=self.request.user)
+        queryset = contact_messages_for(user=self.request.user)
         wanted = self.request.query_params.get("status")
         if wanted in ContactMessage.Status.values:
             queryset = queryset.filter(status=wanted)
@@ -350,7 +395,7 @@ class ContactMessageViewSet(
         message = self.get_object()  # who may act is checked before what they sent
         data = serializers.ContactRedirectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.contact_message_redirect(
+        message = contact_message_redirect(
             message=message, direction=data.validated_data.get("direction")
         )
         return Response(self.get_serializer(message).data)
@@ -362,7 +407,7 @@ class ContactMessageViewSet(
         message = self.get_object()  # who may act is checked before what they sent
         data = serializers.ContactReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.contact_message_reply(
+        message = contact_message_reply(
             message=message, body=data.validated_data["body"], by=request.user
         )
         return Response(self.get_serializer(message).data)
@@ -370,7 +415,7 @@ class ContactMessageViewSet(
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        message = services.contact_message_close(message=self.get_object())
+        message = contact_message_close(message=self.get_object())
         return Response(self.get_serializer(message).data)
 
 
@@ -383,7 +428,7 @@ def _visible_consultation(request: Request, slug: str) -> Consultation:
 
 def _fresh(request: Request, contribution: Contribution) -> Contribution:
     """Read back with the counts and replies the serializers show."""
-    return selectors.contribution_detail(user=request.user).get(pk=contribution.pk)
+    return contribution_detail(user=request.user).get(pk=contribution.pk)
 
 
 class ConsultationContributionsView(generics.ListAPIView):
@@ -405,7 +450,7 @@ class ConsultationContributionsView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Contribution.objects.none()
         consultation = _visible_consultation(self.request, self.kwargs["slug"])
-        return selectors.contributions_of(consultation=consultation, user=self.request.user)
+        return contributions_of(consultation=consultation, user=self.request.user)
 
     @extend_schema(
         request=serializers.ContributionCreateSerializer,
@@ -415,7 +460,7 @@ class ConsultationContributionsView(generics.ListAPIView):
         consultation = _visible_consultation(request, slug)
         data = serializers.ContributionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contribution = services.contribution_create(
+        contribution = contribution_create(
             consultation=consultation, author=request.user, **data.validated_data
         )
         return Response(
@@ -442,7 +487,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Contribution]:
         if getattr(self, "swagger_fake_view", False):
             return Contribution.objects.none()
-        return selectors.contribution_detail(user=self.request.user)
+        return contribution_detail(user=self.request.user)
 
     @extend_schema(
         request=serializers.ContributionUpdateSerializer,
@@ -453,7 +498,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         contribution = self.get_object()
         data = serializers.ContributionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.contribution_update(contribution=contribution, **data.validated_data)
+        contribution_update(contribution=contribution, **data.validated_data)
         return Response(self.get_serializer(_fresh(request, contribution)).data)
 
     @extend_schema(request=None, responses=serializers.SupportSerializer)
@@ -464,9 +509,9 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """« Je soutiens » (POST), or take it back (DELETE)."""
         contribution = self.get_object()
         if request.method == "DELETE":
-            services.contribution_unsupport(contribution=contribution, user=request.user)
+            contribution_unsupport(contribution=contribution, user=request.user)
         else:
-            services.contribution_support(contribution=contribution, user=request.user)
+            contribution_support(contribution=contribution, user=request.user)
         contribution = _fresh(request, contribution)
         return Response(
             {
@@ -486,9 +531,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         contribution = self.get_object()
         data = serializers.FlagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.contribution_flag(
-            contribution_id=contribution.pk, user=request.user, **data.validated_data
-        )
+        contribution_flag(contribution_id=contribution.pk, user=request.user, **data.validated_data)
         return Response(status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -505,9 +548,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         contribution = self.get_object()
         data = serializers.AnswerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.contribution_answer(
-            contribution=contribution, by=request.user, **data.validated_data
-        )
+        contribution_answer(contribution=contribution, by=request.user, **data.validated_data)
         return Response(self.get_serializer(_fresh(request, contribution)).data)
 
 
@@ -522,7 +563,7 @@ class MyContributionsView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Contribution]:
         if getattr(self, "swagger_fake_view", False):
             return Contribution.objects.none()
-        return selectors.my_contributions(user=self.request.user)
+        return my_contributions(user=self.request.user)
 
 
 class CharterView(generics.ListAPIView):
@@ -537,7 +578,7 @@ class CharterView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return CharterReason.objects.none()
         organisation = get_object_or_404(Organisation, slug=self.kwargs["slug"])
-        return selectors.charter_of(organisation_id=organisation.pk)
+        return charter_of(organisation_id=organisation.pk)
 
 
 @extend_schema(
@@ -555,8 +596,8 @@ class ModerationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Contribution.objects.none()
         if self.action == "decision":
-            return selectors.moderatable(user=self.request.user)
-        queryset = selectors.moderation_queue(user=self.request.user)
+            return moderatable(user=self.request.user)
+        queryset = moderation_queue(user=self.request.user)
         wanted = self.request.query_params.get("state")
         if wanted == "pending":
             queryset = queryset.filter(state=Contribution.State.PENDING)
@@ -573,7 +614,7 @@ class ModerationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         contribution = self.get_object()
         data = serializers.DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.moderation_decide(
+        moderation_decide(
             contribution_id=contribution.pk, moderator=request.user, **data.validated_data
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=contribution.pk)).data)
@@ -590,7 +631,7 @@ class ModerationLogView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[ModerationDecision]:
         if getattr(self, "swagger_fake_view", False):
             return ModerationDecision.objects.none()
-        return selectors.moderation_log(user=self.request.user)
+        return moderation_log(user=self.request.user)
 
 
 class StaffRestitutionsView(generics.ListAPIView):
@@ -604,7 +645,7 @@ class StaffRestitutionsView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Consultation]:
         if getattr(self, "swagger_fake_view", False):
             return Consultation.objects.none()
-        return selectors.staff_closed_consultations(user=self.request.user)
+        return staff_closed_consultations(user=self.request.user)
 
 
 class RestitutionView(APIView):
@@ -625,7 +666,7 @@ class RestitutionView(APIView):
             Restitution.objects.select_related("consultation").prefetch_related("documents"),
             consultation=consultation,
         )
-        if not selectors.can_read_restitution(user=request.user, restitution=restitution):
+        if not can_read_restitution(user=request.user, restitution=restitution):
             if restitution.published_at is None:
                 raise Http404
             raise PermissionDenied(_("This restitution is reserved to the participants."))
@@ -640,7 +681,7 @@ class RestitutionView(APIView):
         consultation = self._consultation(request, slug)
         data = serializers.RestitutionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        restitution = services.restitution_save(
+        restitution = restitution_save(
             consultation=consultation, by=request.user, **data.validated_data
         )
         return Response(
@@ -658,7 +699,7 @@ class RestitutionPublishView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         consultation = _visible_consultation(request, slug)
         self.check_object_permissions(request, consultation)
-        restitution = services.restitution_publish(consultation=consultation)
+        restitution = restitution_publish(consultation=consultation)
         return Response(
             serializers.RestitutionSerializer(restitution, context={"request": request}).data
         )
@@ -681,7 +722,7 @@ class RestitutionDocumentView(APIView):
         restitution = get_object_or_404(Restitution, consultation=consultation)
         data = serializers.RestitutionDocumentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document = services.restitution_add_document(restitution=restitution, **data.validated_data)
+        document = restitution_add_document(restitution=restitution, **data.validated_data)
         return Response(
             serializers.RestitutionDocumentSerializer(document, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from contributions import services
 from contributions.models import Actor
+from contributions.services.actors import actor_register, actor_update, actor_validate
+from contributions.services.consultations import consultation_publish
 from geo.models import Commune
 from push import outbox
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def actor(citizen, org_admin) -> Actor:
     """The owner's actor, validated by an organisation admin."""
-    actor = services.actor_register(
+    actor = actor_register(
         owner=citizen,
         kind=Actor.Kind.ASSOCIATION,
         name="Nîmes à vélo",
@@ -26,7 +27,7 @@ def actor(citizen, org_admin) -> Actor:
         communes=list(Commune.objects.filter(insee_code="30189")),
         email_consent=True,
     )
-    return services.actor_validate(actor=actor, by=org_admin)
+    return actor_validate(actor=actor, by=org_admin)
 
 
 def url(actor: Actor) -> str:
@@ -69,8 +70,8 @@ def test_the_admin_validates_the_new_version_and_it_is_listed_again(
 
 
 def test_a_new_address_gets_no_consultation_email_before_validation(actor, make_consultation):
-    services.actor_update(actor=actor, contact_email="inconnu@example.org")
-    assert services.consultation_publish(consultation=make_consultation()) is True
+    actor_update(actor=actor, contact_email="inconnu@example.org")
+    assert consultation_publish(consultation=make_consultation()) is True
     while outbox.deliver_due():
         pass
     assert not [message for message in mail.outbox if "inconnu@example.org" in message.to]

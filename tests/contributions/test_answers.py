@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backend.models import Direction
-from contributions import services
 from contributions.models import ContributionSupport
+from contributions.services.contributions import contribution_create
 from push.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def idea(open_consultation, citizen):
     consultation = open_consultation("eau", direction=Direction.objects.get(slug="nm-eau"))
-    return services.contribution_create(
+    return contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="Des fontaines à Nîmes."
     )
 
@@ -80,7 +80,7 @@ def test_an_answer_can_be_updated(client_for, idea, agent_eau, api):
 
 
 def test_comments_get_no_official_answer(client_for, idea, agent_eau, other_citizen):
-    comment = services.contribution_create(
+    comment = contribution_create(
         consultation=idea.consultation,
         author=other_citizen,
         kind="comment",

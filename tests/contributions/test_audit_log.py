@@ -6,8 +6,8 @@ import pytest
 from django.contrib import admin
 
 from backend.models import Organisation, OrganisationRole, User
-from contributions import services
 from contributions.models import ModerationDecision
+from contributions.services.contributions import contribution_create
 from push.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pending(open_consultation, citizen):
     consultation = open_consultation("a-priori", moderation_mode="a_priori")
-    return services.contribution_create(
+    return contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="Publicité déguisée"
     )
 

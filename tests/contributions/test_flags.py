@@ -8,7 +8,6 @@ import pytest
 from django.db import connection, connections
 
 from backend.models import Organisation, OrganisationRole, User
-from contributions import services
 from contributions.models import (
     CharterReason,
     Consultation,
@@ -16,6 +15,7 @@ from contributions.models import (
     ModerationDecision,
     ModerationSettings,
 )
+from contributions.services.contributions import contribution_create, contribution_flag
 from push.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def published(open_consultation, citizen):
     consultation = open_consultation("a-posteriori")
-    return services.contribution_create(
+    return contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="Des bancs à l'ombre."
     )
 
@@ -135,7 +135,7 @@ def test_two_flags_crossing_the_threshold_at_once_hide_it_once(committed_db):
     citizen = User.objects.get(email="citoyen@demo.test")
     moderator = User.objects.get(email="moderation@demo.test")
     consultation = Consultation.objects.get(slug="plan-de-mobilite-2035")
-    contribution = services.contribution_create(
+    contribution = contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="Course aux signalements"
     )
     reason = CharterReason.objects.get(organisation=consultation.organisation, code="spam")
@@ -150,7 +150,7 @@ def test_two_flags_crossing_the_threshold_at_once_hide_it_once(committed_db):
     def flag(user: User) -> None:
         try:
             barrier.wait(timeout=10)
-            services.contribution_flag(contribution_id=contribution.pk, user=user, reason=reason)
+            contribution_flag(contribution_id=contribution.pk, user=user, reason=reason)
         except BaseException as error:
             errors.append(error)
         finally:

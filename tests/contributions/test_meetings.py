@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from backend.models import User
-from contributions import services
 from contributions.models import Meeting, MeetingRegistration
+from contributions.services.consultations import phase_create
+from contributions.services.meetings import meeting_create, meeting_register
 from push.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -95,15 +96,13 @@ def test_followers_are_told_of_a_new_meeting_and_a_new_phase(client_for, citizen
     response = client_for(citizen).post(f"/api/v1/consultations/{consultation.slug}/follow/")
     assert response.json() == {"following": True}
     start = timezone.now() + timedelta(days=9)
-    services.meeting_create(
+    meeting_create(
         consultation=consultation,
         title="Balade urbaine",
         starts_at=start,
         ends_at=start + timedelta(hours=1),
     )
-    services.phase_create(
-        consultation=consultation, name="Ateliers", starts_on=timezone.localdate()
-    )
+    phase_create(consultation=consultation, name="Ateliers", starts_on=timezone.localdate())
     kinds = list(Notification.objects.filter(user=citizen).values_list("kind", flat=True))
     assert sorted(kinds) == ["meeting_reminders", "new_consultation"]
 
@@ -112,7 +111,7 @@ def test_a_meeting_must_end_after_it_starts(meeting):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.meeting_create(
+        meeting_create(
             consultation=meeting.consultation,
             title="Sans durée",
             starts_at=meeting.starts_at,
@@ -141,7 +140,7 @@ def test_two_people_asking_for_the_last_seat_only_one_gets_it(committed_db, make
     def register(user: User) -> None:
         try:
             barrier.wait()
-            services.meeting_register(meeting_id=meeting.pk, user=user)
+            meeting_register(meeting_id=meeting.pk, user=user)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

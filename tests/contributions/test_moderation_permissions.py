@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backend.models import OrganisationRole, User
-from contributions import services
 from contributions.models import Consultation, Contribution
+from contributions.services.contributions import contribution_create
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pending(open_consultation, citizen):
     consultation = open_consultation("a-priori", moderation_mode="a_priori")
-    return services.contribution_create(
+    return contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="À valider"
     )
 

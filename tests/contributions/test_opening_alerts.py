@@ -9,8 +9,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from backend.models import User
-from contributions import services, tasks
+from contributions import tasks
 from contributions.models import Actor, Consultation, OrganisationFollow
+from contributions.services.actors import actor_register, actor_validate
+from contributions.services.consultations import (
+    consultation_alert_opening,
+    consultation_open_due,
+    consultation_publish,
+)
 from geo.models import Commune
 from push import outbox
 from push import services as push
@@ -29,7 +35,7 @@ def audience(fake_fcm, citizen, agglomeration):
     )
     outbox.topics_sync()
     OrganisationFollow.objects.create(organisation=agglomeration, user=citizen)
-    actor = services.actor_register(
+    actor = actor_register(
         owner=citizen,
         kind=Actor.Kind.ASSOCIATION,
         name="Les Amis de la Fontaine",
@@ -37,7 +43,7 @@ def audience(fake_fcm, citizen, agglomeration):
         communes=list(Commune.objects.filter(insee_code="30189")),
         email_consent=True,
     )
-    services.actor_validate(actor=actor, by=User.objects.get(email="admin@demo.test"))
+    actor_validate(actor=actor, by=User.objects.get(email="admin@demo.test"))
     return fake_fcm
 
 
@@ -54,8 +60,8 @@ def alerts(fake_fcm, citizen) -> tuple[int, int, int]:
 
 def test_publishing_an_open_consultation_alerts_everyone_once(audience, citizen, make_consultation):
     consultation = make_consultation()
-    assert services.consultation_publish(consultation=consultation) is True
-    assert services.consultation_publish(consultation=consultation) is False
+    assert consultation_publish(consultation=consultation) is True
+    assert consultation_publish(consultation=consultation) is False
     assert alerts(audience, citizen) == (1, 1, 1)
     consultation.refresh_from_db()
     assert consultation.opening_alert_sent_at is not None
@@ -68,7 +74,7 @@ def test_the_scheduled_job_alerts_when_the_opening_date_arrives(
 ):
     opens_at = timezone.now() + timedelta(days=2)
     consultation = make_consultation(opens_at=opens_at, closes_at=opens_at + timedelta(days=20))
-    services.consultation_publish(consultation=consultation)
+    consultation_publish(consultation=consultation)
     call_command("open_consultations", verbosity=0)
     assert alerts(audience, citizen) == (0, 0, 0)
 
@@ -83,11 +89,11 @@ def test_editing_a_published_consultation_does_not_alert_again(
     audience, citizen, make_consultation
 ):
     consultation = make_consultation()
-    services.consultation_publish(consultation=consultation)
+    consultation_publish(consultation=consultation)
     consultation.title = "Titre corrigé"
     consultation.save()
-    services.consultation_alert_opening(consultation=consultation)
-    services.consultation_open_due()
+    consultation_alert_opening(consultation=consultation)
+    consultation_open_due()
     assert alerts(audience, citizen) == (1, 1, 1)
 
 
@@ -95,8 +101,8 @@ def test_a_draft_or_a_closed_consultation_alerts_nobody(audience, citizen, make_
     make_consultation("brouillon")
     past = timezone.now() - timedelta(days=90)
     closed = make_consultation("passee", opens_at=past, closes_at=past + timedelta(days=30))
-    services.consultation_open_due()
-    services.consultation_publish(consultation=closed)
+    consultation_open_due()
+    consultation_publish(consultation=closed)
     assert alerts(audience, citizen) == (0, 0, 0)
 
 
@@ -104,7 +110,7 @@ def test_actors_who_did_not_consent_or_are_not_validated_get_no_email(
     audience, citizen, make_consultation
 ):
     Actor.objects.filter(contact_email="amis@example.test").update(email_consent=False)
-    pending = services.actor_register(
+    pending = actor_register(
         owner=citizen,
         kind=Actor.Kind.COLLECTIVE,
         name="En attente",
@@ -112,15 +118,13 @@ def test_actors_who_did_not_consent_or_are_not_validated_get_no_email(
         communes=list(Commune.objects.filter(insee_code="30189")),
         email_consent=True,
     )
-    services.consultation_publish(consultation=make_consultation())
+    consultation_publish(consultation=make_consultation())
     assert alerts(audience, citizen)[2] == 0
     assert not any(message.to == [pending.contact_email] for message in mail.outbox)
 
 
 def test_actors_are_matched_on_themes_too(audience, citizen, make_consultation):
-    services.consultation_publish(
-        consultation=make_consultation(communes=[], themes=["transports"])
-    )
+    consultation_publish(consultation=make_consultation(communes=[], themes=["transports"]))
     while outbox.deliver_due():
         pass
     # "Vélo Nîmes Agglo" of the demo follows the transports theme.
@@ -130,10 +134,10 @@ def test_actors_are_matched_on_themes_too(audience, citizen, make_consultation):
 
 def test_the_alert_is_keyed_on_the_consultation(audience, make_consultation):
     consultation = make_consultation()
-    services.consultation_publish(consultation=consultation)
+    consultation_publish(consultation=consultation)
     Consultation.objects.filter(pk=consultation.pk).update(opening_alert_sent_at=None)
     # Even if the flag were lost, the broadcast and emails are keyed: still one of each.
-    services.consultation_alert_opening(consultation=consultation)
+    consultation_alert_opening(consultation=consultation)
     while outbox.deliver_due():
         pass
     assert len(audience.sends()) == 1

@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 
 from backend.errors import Conflict
-from contributions import selectors, services
 from contributions.models import (
     Consultation,
     Contribution,
@@ -20,6 +19,8 @@ from contributions.models import (
     Meeting,
     MeetingRegistration,
 )
+from contributions.selectors.restitution import participant_ids
+from contributions.services.contributions import contribution_create, contribution_support
 from tests.contributions.conftest import NIMES
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def consultation(open_consultation) -> Consultation:
 @pytest.fixture
 def idea(consultation, citizen) -> Contribution:
     """The owner's idea, written while the consultation was open."""
-    return services.contribution_create(
+    return contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="Plus d'arbres."
     )
 
@@ -92,7 +93,7 @@ def test_supporting_an_idea_of_a_closed_consultation_is_refused_and_opens_no_res
     assert response.status_code == 409
     assert "est close" in response.json()["detail"]
     assert not ContributionSupport.objects.filter(contribution=idea, user=other_citizen).exists()
-    assert other_citizen.pk not in selectors.participant_ids(consultation)
+    assert other_citizen.pk not in participant_ids(consultation)
     assert _read_restitution(client_for, other_citizen, consultation) == 403
     # The owner took part while it was open; the owning direction wrote it.
     assert _read_restitution(client_for, citizen, consultation) == 200
@@ -113,7 +114,7 @@ def test_supporting_while_open_makes_a_participant(client_for, consultation, ide
     response = _support(client_for, other_citizen, idea)
     assert response.status_code == 200, response.content
     assert response.json() == {"supported": True, "support_count": 1}
-    assert other_citizen.pk in selectors.participant_ids(consultation)
+    assert other_citizen.pk in participant_ids(consultation)
 
 
 def test_the_supports_of_a_closed_consultation_are_its_record(
@@ -139,7 +140,7 @@ def test_supporting_in_an_unpublished_consultation_is_refused_even_to_its_staff(
     Consultation.objects.filter(pk=consultation.pk).update(is_published=False)
     idea.refresh_from_db()
     with pytest.raises(Conflict, match="sur cette plateforme"):
-        services.contribution_support(contribution=idea, user=manager_voirie)
+        contribution_support(contribution=idea, user=manager_voirie)
 
 
 def test_commenting_a_closed_consultation_is_refused(
@@ -148,7 +149,7 @@ def test_commenting_a_closed_consultation_is_refused(
     _close(consultation)
     response = contribute(other_citizen, consultation.slug, kind="comment", parent=idea.pk)
     assert response.status_code == 409
-    assert other_citizen.pk not in selectors.participant_ids(consultation)
+    assert other_citizen.pk not in participant_ids(consultation)
 
 
 def test_contributing_to_a_closed_consultation_is_refused(contribute, consultation, other_citizen):
@@ -171,7 +172,7 @@ def test_registering_to_a_meeting_outside_the_opening_is_refused(
     assert response.status_code == 409
     assert word in response.json()["detail"]
     assert not MeetingRegistration.objects.filter(meeting=meeting, user=other_citizen).exists()
-    assert other_citizen.pk not in selectors.participant_ids(consultation)
+    assert other_citizen.pk not in participant_ids(consultation)
 
 
 def test_a_seat_taken_while_open_can_still_be_given_up(
@@ -192,4 +193,4 @@ def test_flagging_is_no_participation_and_stays_possible_once_closed(
         f"/api/v1/contributions/{idea.pk}/flag/", {"reason": reason.pk}, format="json"
     )
     assert response.status_code == 201
-    assert other_citizen.pk not in selectors.participant_ids(consultation)
+    assert other_citizen.pk not in participant_ids(consultation)

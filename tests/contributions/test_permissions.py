@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from contributions import services
 from contributions.models import Actor, ContactMessage
+from contributions.services.actors import actor_register
+from contributions.services.contact import contact_message_create
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def message(citizen):
-    return services.contact_message_create(kind="idea", body="Des bancs !", author=citizen)
+    return contact_message_create(kind="idea", body="Des bancs !", author=citizen)
 
 
 @pytest.fixture
 def actor(citizen):
-    return services.actor_register(
+    return actor_register(
         owner=citizen, kind=Actor.Kind.CITIZEN, name="Moi", contact_email="moi@example.test"
     )
 

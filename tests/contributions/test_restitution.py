@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from backend.models import Direction
-from contributions import selectors, services
 from contributions.models import (
     Consultation,
     ConsultationFollow,
@@ -16,6 +15,10 @@ from contributions.models import (
     Meeting,
     MeetingRegistration,
 )
+from contributions.selectors.restitution import consultations_restitution_overdue
+from contributions.services.answers import contribution_answer
+from contributions.services.contributions import contribution_create
+from contributions.services.restitution import restitution_save
 from push.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +91,7 @@ def test_nothing_to_publish_before_it_is_written(client_for, consultation, org_a
 def test_every_participant_is_told_exactly_once(
     client_for, consultation, org_admin, citizen, other_citizen, agent_eau, manager_voirie
 ):
-    idea = services.contribution_create(
+    idea = contribution_create(
         consultation=consultation, author=citizen, kind="idea", body="Des trottoirs plus larges"
     )
     ContributionSupport.objects.create(contribution=idea, user=other_citizen)
@@ -106,9 +109,7 @@ def test_every_participant_is_told_exactly_once(
     _close(consultation)
     assert _publish(client_for, org_admin).status_code == 200
     assert _publish(client_for, org_admin).status_code == 409
-    services.restitution_save(
-        consultation=consultation, by=org_admin, body="Corrigée", visibility="public"
-    )
+    restitution_save(consultation=consultation, by=org_admin, body="Corrigée", visibility="public")
     for user in (citizen, other_citizen, agent_eau, manager_voirie):
         assert Notification.objects.filter(user=user, kind="restitutions").count() == 1, user
     assert not Notification.objects.filter(user=org_admin, kind="restitutions").exists()
@@ -124,9 +125,7 @@ def test_a_draft_restitution_is_for_the_staff_only(client_for, consultation, org
 def test_a_participants_only_restitution(
     client_for, consultation, org_admin, citizen, other_citizen
 ):
-    services.contribution_create(
-        consultation=consultation, author=citizen, kind="idea", body="Des bancs"
-    )
+    contribution_create(consultation=consultation, author=citizen, kind="idea", body="Des bancs")
     _write(client_for, org_admin, visibility="participants")
     _close(consultation)
     _publish(client_for, org_admin)
@@ -140,20 +139,20 @@ def test_a_public_restitution_with_its_key_figures(
     client_for, consultation, org_admin, citizen, other_citizen, manager_voirie
 ):
     consultation.themes.set([])
-    idea = services.contribution_create(
+    idea = contribution_create(
         consultation=consultation,
         author=citizen,
         kind="idea",
         body="Des bancs",
         location=None,
     )
-    services.contribution_create(
+    contribution_create(
         consultation=consultation, author=other_citizen, kind="question", body="Quand ?"
     )
-    services.contribution_create(
+    contribution_create(
         consultation=consultation, author=other_citizen, kind="comment", parent=idea, body="Oui"
     )
-    services.contribution_answer(contribution=idea, by=manager_voirie, status="retained", body="Ok")
+    contribution_answer(contribution=idea, by=manager_voirie, status="retained", body="Ok")
     _write(client_for, org_admin)
     _close(consultation)
     _publish(client_for, org_admin)
@@ -177,7 +176,7 @@ def test_an_overdue_regulatory_restitution_is_flagged(open_consultation, client_
     _close(recent, days_ago=5)
     voluntary = open_consultation("volontaire")
     _close(voluntary, days_ago=60)
-    overdue = set(selectors.consultations_restitution_overdue().values_list("slug", flat=True))
+    overdue = set(consultations_restitution_overdue().values_list("slug", flat=True))
     assert "plu-en-retard" in overdue
     assert not {"plu-recent", "volontaire", "concertation-prealable-tram-ligne-2"} & overdue
     rows = client_for(org_admin).get("/api/v1/staff/restitutions/").json()["results"]

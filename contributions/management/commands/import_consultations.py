@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from contributions import services
+from contributions.services.feeds import consultations_import
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         feed = self._read(location)
         source = source or str(feed.get("home_page_url") or "") or location
         try:
-            result = services.consultations_import(feed=feed, source=source[:300])
+            result = consultations_import(feed=feed, source=source[:300])
         except ValueError as error:
             raise CommandError(str(error)) from error
         for error in result.errors:
