@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.models import Direction, User
 from geo.models import Commune
+from signalements import workflow
 from signalements.models import (
     Category,
     Follow,
@@ -367,25 +368,27 @@ def _reports(categories: dict[str, Category]) -> None:
                 answers[code] = rng.choice(values)["key"]
             elif datatype == "number" and rng.random() < 0.5:
                 answers[code] = rng.randint(1, 6)
-        reports.append(
-            Signalement(
-                category=category,
-                description=rng.choice(spec["texts"]).format(n=rng.randint(1, 120)),
-                location=point,
-                accuracy_m=round(rng.uniform(3, 25), 1),
-                commune=commune,
-                direction=decision.direction,
-                routing_rule=decision.rule,
-                routing_reason=decision.reason,
-                routing_explanation=decision.explanation,
-                status=rng.choices(statuses, status_weights)[0],
-                reporter=residents[0] if index % 7 == 0 else rng.choice(residents),
-                anonymous=rng.random() < 0.15,
-                is_public=category.is_public,
-                answers=answers,
-                source=Signalement.Source.DEMO,
-            )
+        description = rng.choice(spec["texts"]).format(n=rng.randint(1, 120))
+        accuracy_m = round(rng.uniform(3, 25), 1)
+        status = rng.choices(statuses, status_weights)[0]
+        report = Signalement(
+            category=category,
+            description=description,
+            location=point,
+            accuracy_m=accuracy_m,
+            commune=commune,
+            direction=decision.direction,
+            routing_rule=decision.rule,
+            routing_reason=decision.reason,
+            routing_explanation=decision.explanation,
+            reporter=residents[0] if index % 7 == 0 else rng.choice(residents),
+            anonymous=rng.random() < 0.15,
+            is_public=category.is_public,
+            answers=answers,
+            source=Signalement.Source.DEMO,
         )
+        workflow.state_load(signalement=report, status=status)
+        reports.append(report)
         dates.append(now - timedelta(days=rng.uniform(0, 120), minutes=rng.randint(0, 600)))
     Signalement.objects.bulk_create(reports)
     for report, created_at in zip(reports, dates, strict=True):

@@ -7,7 +7,7 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,16 +26,13 @@ from backend.models import Direction, Membership, User
 from geo.models import Commune
 from geo.services import commune_locate
 from push import services as push_services
-from push.models import Kind as PushKind
 from signalements import images, workflow
 from signalements.models import (
-    OPEN_STATUSES,
     Category,
     Follow,
     IdempotencyKey,
     Photo,
     Question,
-    RejectReason,
     RoutingReason,
     RoutingRule,
     Signalement,
@@ -289,15 +286,7 @@ def signalement_create(
             is_public=category.is_public,
             answers=cleaned_answers,
         )
-        signalement_due_dates(signalement=signalement)
-        signalement.save(update_fields=["acknowledge_due_at", "resolve_due_at"])
-        SignalementEvent.objects.create(
-            signalement=signalement,
-            kind=SignalementEvent.Kind.STATUS,
-            status=Status.NEW,
-            author=reporter,
-            is_public=True,
-        )
+        workflow.filed(signalement=signalement, reporter=reporter)
         _photos_save(signalement=signalement, checked=checked, start=0)
     return signalement
 
@@ -404,65 +393,8 @@ def idempotent_call(
 
 
 # Field service: the workflow ---------------------------------------------------------------
-
-STATUS_TITLES = {
-    Status.ACKNOWLEDGED: ("Votre signalement a été pris en compte", "Your report was acknowledged"),
-    Status.SCHEDULED: ("Une intervention est programmée", "Work on your report is scheduled"),
-    Status.IN_PROGRESS: ("L'intervention est en cours", "Work on your report is in progress"),
-    Status.RESOLVED: ("Le problème est résolu", "The problem is resolved"),
-    Status.CLOSED: ("Votre signalement est clos", "Your report is closed"),
-    Status.REJECTED: ("Votre signalement n'a pas été retenu", "Your report was not accepted"),
-    Status.REOPENED: ("Le signalement est rouvert", "The report was reopened"),
-}
-
-
-def signalement_due_dates(*, signalement: Signalement, start: datetime | None = None) -> None:
-    """Set the dates by which the report must be acknowledged and resolved (calendar hours)."""
-    start = start or signalement.created_at or timezone.now()
-    category = signalement.category
-    hours, days = category.hours_to_acknowledge, category.days_to_resolve
-    signalement.acknowledge_due_at = start + timedelta(hours=hours) if hours else None
-    signalement.resolve_due_at = start + timedelta(days=days) if days else None
-
-
-def is_staff_of(*, user: User | None, signalement: Signalement) -> bool:
-    """Members of the direction in charge, and back-office superusers, handle a report."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, direction_id=signalement.direction_id).exists()
-
-
-def _audience(signalement: Signalement) -> list[User]:
-    """The reporter and the followers (the reporters of duplicates follow the original)."""
-    users = {f.user_id: f.user for f in signalement.follows.select_related("user")}
-    if signalement.reporter_id:
-        users[signalement.reporter_id] = signalement.reporter
-    return [user for user in users.values() if user is not None]
-
-
-def _tell_public(signalement: Signalement, *, title: tuple[str, str], message: str) -> None:
-    push_services.notify(
-        users=_audience(signalement),
-        kind=PushKind.MY_REPORTS,
-        title={"fr": title[0], "en": title[1]},
-        body={
-            "fr": message or signalement.category.name,
-            "en": message or signalement.category.name,
-        },
-        link_type="signalement",
-        link_id=signalement.pk,
-        collapse_key=f"signalement-{signalement.pk}",
-    )
-
-
-def _locked(signalement: Signalement) -> Signalement:
-    return (
-        Signalement.objects.select_for_update(of=("self",))
-        .select_related("category", "reporter")
-        .get(pk=signalement.pk)
-    )
+# The moves, their guards and their effects live in signalements.workflow; these are the
+# entry points the views, Open311 and the back-office call.
 
 
 @transaction.atomic
@@ -477,90 +409,32 @@ def signalement_transition(
     photo: UploadedFile | None = None,
     external: bool = False,
 ) -> SignalementEvent:
-    """Move a report to another status, by the table of signalements.workflow.
+    """Move a report to another status through the workflow, with an optional photo.
 
     ``external`` is a city system pushing its own status change (Open311), held to
     the same table as staff. Raises Conflict (409) for a move the workflow forbids.
     """
-    signalement = _locked(signalement)
-    as_reporter = (
-        not external
-        and actor is not None
-        and actor.pk == signalement.reporter_id
-        and not is_staff_of(user=actor, signalement=signalement)
-    )
-    if status not in Status.values:
-        raise ValidationError({"status": [_("Unknown status.")]})
-    if not workflow.allowed(current=signalement.status, target=status, as_reporter=as_reporter):
-        raise Conflict(
-            _("A report cannot go from “%(current)s” to “%(target)s”.")
-            % {
-                "current": Status(signalement.status).label,
-                "target": Status(status).label,
-            }
-        )
-    now = timezone.now()
-    late = signalement.resolved_at and now - signalement.resolved_at > workflow.REOPEN_WINDOW
-    if as_reporter and status == Status.REOPENED and late:
-        raise Conflict(_("A report can only be reopened within 30 days of its resolution."))
-    if status == Status.REJECTED:
-        if reject_reason not in RejectReason.values:
-            raise ValidationError(
-                {"reject_reason": [_("Give the reason for rejecting the report.")]}
-            )
-        signalement.reject_reason = reject_reason
-    checked = photos_check(uploads=[photo]) if photo is not None else []
-
-    signalement.status = status
-    if status == Status.ACKNOWLEDGED and signalement.acknowledged_at is None:
-        signalement.acknowledged_at = now
-    if status == Status.RESOLVED:
-        signalement.resolved_at = now
-        if signalement.acknowledged_at is None:
-            signalement.acknowledged_at = now
-    if status == Status.CLOSED:
-        signalement.closed_at = now
-    if status == Status.REOPENED:
-        signalement.resolved_at = None
-        signalement_due_dates(signalement=signalement, start=now)
-    signalement.save()
-    event = SignalementEvent.objects.create(
+    event = workflow.transition(
         signalement=signalement,
-        kind=SignalementEvent.Kind.STATUS,
+        actor=actor,
         status=status,
-        message=public_message.strip(),
-        internal_note=internal_note.strip(),
-        direction_id=signalement.direction_id,
-        author=actor,
-        is_public=True,
+        public_message=public_message,
+        internal_note=internal_note,
+        reject_reason=reject_reason,
+        external=external,
     )
-    if checked:
-        photos = _photos_save(signalement=signalement, checked=checked, start=100)
+    if photo is not None:
+        # A refused photo rolls the move back with it.
+        checked = photos_check(uploads=[photo])
+        photos = _photos_save(signalement=event.signalement, checked=checked, start=100)
         Photo.objects.filter(pk__in=[p.pk for p in photos]).update(event=event)
-    title = STATUS_TITLES[Status(status)]
-    if not (as_reporter and status == Status.REOPENED):
-        _tell_public(signalement, title=title, message=public_message.strip())
-    if signalement.assigned_to_id and signalement.assigned_to_id != getattr(actor, "pk", None):
-        _tell_assignee(signalement, f"{title[0]} (#{signalement.pk})")
     return event
-
-
-def _tell_assignee(signalement: Signalement, title: str) -> None:
-    push_services.notify(
-        users=[signalement.assigned_to],
-        kind=PushKind.STAFF,
-        title={"fr": title, "en": title},
-        body={"fr": signalement.category.name},
-        link_type="agent-signalement",
-        link_id=signalement.pk,
-        collapse_key=f"agent-signalement-{signalement.pk}",
-    )
 
 
 @transaction.atomic
 def signalement_assign(*, signalement: Signalement, actor: User, agent: User | None) -> Signalement:
     """Give the report to an agent of its direction (a manager, or an agent taking it)."""
-    signalement = _locked(signalement)
+    signalement = workflow.locked(signalement)
     if agent is not None:
         if not Membership.objects.filter(
             user=agent, direction_id=signalement.direction_id
@@ -585,87 +459,26 @@ def signalement_assign(*, signalement: Signalement, actor: User, agent: User | N
         is_public=False,
     )
     if agent is not None and agent.pk != actor.pk:
-        _tell_assignee(signalement, f"Signalement #{signalement.pk} vous est confié")
+        workflow.tell_assignee(signalement, f"Signalement #{signalement.pk} vous est confié")
     return signalement
 
 
-@transaction.atomic
 def signalement_transfer(
     *, signalement: Signalement, actor: User, direction: Direction, reason: str
 ) -> Signalement:
     """Hand the report to another direction (of this or another organisation)."""
-    signalement = _locked(signalement)
-    if direction.pk == signalement.direction_id:
-        raise ValidationError({"direction": [_("The report is already with this direction.")]})
-    if not direction.is_active:
-        raise ValidationError({"direction": [_("This direction is not active.")]})
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Say why the report is transferred.")]})
-    previous = signalement.direction
-    signalement.direction = direction
-    signalement.assigned_to = None
-    signalement.routing_rule = None
-    signalement.routing_reason = ""
-    signalement.routing_explanation = (
-        f"Transféré par {actor.display_name} depuis {previous.name if previous else '—'} : "
-        f"{reason.strip()}"
-    )[:300]
-    signalement.save()
-    SignalementEvent.objects.create(
-        signalement=signalement,
-        kind=SignalementEvent.Kind.TRANSFER,
-        message=_("The report was handed to %(direction)s.") % {"direction": direction.name},
-        internal_note=reason.strip(),
-        direction=direction,
-        author=actor,
-        is_public=True,
+    return workflow.transfer(
+        signalement=signalement, actor=actor, direction=direction, reason=reason
     )
-    return signalement
 
 
-@transaction.atomic
 def signalement_mark_duplicate(
     *, signalement: Signalement, actor: User, original: Signalement
 ) -> Signalement:
-    """Close a report as a duplicate; its reporter and followers follow the original.
-
-    The public timeline names the original and its public messages reach the
-    duplicate's followers: it must be a report of the agent's own queue, and a
-    public report may only duplicate a public one.
-    """
-    signalement = _locked(signalement)
-    if original.pk == signalement.pk or original.duplicate_of_id == signalement.pk:
-        raise ValidationError({"original": [_("A report cannot duplicate itself.")]})
-    if not Signalement.objects.for_agent(actor).filter(pk=original.pk).exists():
-        raise ValidationError(
-            {"original": [_("The original must be a report of your directions' queue.")]}
-        )
-    public = Signalement.objects.public()
-    if public.filter(pk=signalement.pk).exists() and not public.filter(pk=original.pk).exists():
-        raise ValidationError(
-            {"original": [_("A public report cannot be a duplicate of a private report.")]}
-        )
-    if signalement.status not in OPEN_STATUSES:
-        raise Conflict(_("Only an open report can be marked as a duplicate."))
-    for user in _audience(signalement):
-        if user.pk != original.reporter_id:
-            Follow.objects.get_or_create(signalement=original, user=user)
-    signalement.duplicate_of = original
-    signalement.status = Status.REJECTED
-    signalement.reject_reason = RejectReason.DUPLICATE
-    signalement.save()
-    message = _("This problem was already reported: follow report #%(id)s.") % {"id": original.pk}
-    SignalementEvent.objects.create(
-        signalement=signalement,
-        kind=SignalementEvent.Kind.DUPLICATE,
-        status=Status.REJECTED,
-        message=message,
-        direction_id=signalement.direction_id,
-        author=actor,
-        is_public=True,
-    )
-    _tell_public(signalement, title=STATUS_TITLES[Status.REJECTED], message=message)
-    return signalement
+    """Reject a report as a duplicate of another, through the workflow."""
+    return workflow.mark_duplicate(
+        signalement=signalement, actor=actor, original=original
+    ).signalement
 
 
 def signalement_note_add(*, signalement: Signalement, actor: User, text: str) -> SignalementEvent:
@@ -686,7 +499,7 @@ def signalement_recategorise(
     *, signalement: Signalement, actor: User, category: Category
 ) -> Signalement:
     """Staff change the category: routing runs again and the hop is recorded."""
-    signalement = _locked(signalement)
+    signalement = workflow.locked(signalement)
     if not category.is_active:
         raise ValidationError({"category": [_("Unknown or inactive category.")]})
     previous = signalement.category
@@ -701,7 +514,7 @@ def signalement_recategorise(
     signalement.routing_rule = decision.rule
     signalement.routing_reason = decision.reason
     signalement.routing_explanation = decision.explanation[:300]
-    signalement_due_dates(signalement=signalement)
+    workflow.due_dates_set(signalement=signalement)
     signalement.save()
     SignalementEvent.objects.create(
         signalement=signalement,

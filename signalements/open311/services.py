@@ -25,6 +25,7 @@ from backend.models import Organisation, User
 from backend.parsers import parse_float, parse_int
 from backend.services import user_for_email
 from signalements import services as signalement_services
+from signalements import workflow
 from signalements.models import (
     Category,
     Question,
@@ -42,9 +43,11 @@ MAX_MEDIA_URL = 1000
 # Posts per key and per minute; a client filing faster is broken or abusive.
 POST_RATE_PER_MINUTE: int = settings.OPEN311_POSTS_PER_MINUTE
 
-CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
+# Open or closed is the workflow's own word on each state.
+CLOSED_STATUSES = frozenset(status for status in workflow.STATES if not workflow.is_open(status))
 
-# mySociety's words for a status pushed by a client: our status and reason for rejection.
+# mySociety's words for a status pushed by a client: the workflow state it asks for, and
+# the reason for rejection. An update is a move like any other, through the workflow.
 INCOMING_STATUSES: dict[str, tuple[str, str]] = {
     "OPEN": (Status.REOPENED, ""),
     "INVESTIGATING": (Status.ACKNOWLEDGED, ""),
@@ -91,8 +94,8 @@ def bad_parameter(description: str) -> Open311Error:
 
 
 def open311_status(status: str) -> str:
-    """Open311 knows two statuses only."""
-    return "closed" if status in CLOSED_STATUSES else "open"
+    """Open311 knows two statuses only: whether the workflow holds the report open."""
+    return "open" if workflow.is_open(status) else "closed"
 
 
 def update_word(*, status: str, reject_reason: str = "", kind: str = "") -> str:
@@ -444,7 +447,7 @@ def update_apply(*, api_key: Open311ApiKey, data: QueryDict) -> Open311Update:
                 media_url=media_url,
                 updated_at_source=happened_at,
             )
-            event = signalement_services.signalement_transition(
+            event = workflow.transition(
                 signalement=signalement,
                 status=status,
                 public_message=description,

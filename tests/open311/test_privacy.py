@@ -32,10 +32,10 @@ def _everything(api, fmt: str, report: Signalement) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_reporter_is_never_shown(api, fmt, reporter, agent_voirie):
+def test_a_reporter_is_never_shown(api, fmt, reporter, org_admin):
     report = file_report(reporter, anonymous=False)
     signalement_transition(
-        signalement=report, actor=agent_voirie, status=Status.ACKNOWLEDGED, public_message="Ok"
+        signalement=report, actor=org_admin, status=Status.ACKNOWLEDGED, public_message="Ok"
     )
 
     for payload in _everything(api, fmt, report):

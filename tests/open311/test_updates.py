@@ -56,12 +56,12 @@ def _push(api, fmt, key, report, **extra):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_it_lists_public_status_changes_in_mysociety_words(api, fmt, report, agent_voirie):
+def test_it_lists_public_status_changes_in_mysociety_words(api, fmt, report, org_admin):
     signalement_transition(
-        signalement=report, actor=agent_voirie, status=Status.ACKNOWLEDGED, public_message="Vu."
+        signalement=report, actor=org_admin, status=Status.ACKNOWLEDGED, public_message="Vu."
     )
     signalement_transition(
-        signalement=report, actor=agent_voirie, status=Status.REJECTED, reject_reason="doublon"
+        signalement=report, actor=org_admin, status=Status.REJECTED, reject_reason="doublon"
     )
     start = (timezone.now() - timedelta(hours=1)).isoformat()
 
@@ -89,10 +89,10 @@ def test_the_xml_root_and_items_are_mysociety_names(api, report):
     assert root.findall("./request_update/update_id")
 
 
-def test_internal_notes_and_private_events_are_never_listed(api, report, agent_voirie):
+def test_internal_notes_and_private_events_are_never_listed(api, report, org_admin):
     signalement_transition(
         signalement=report,
-        actor=agent_voirie,
+        actor=org_admin,
         status=Status.ACKNOWLEDGED,
         internal_note="Note interne secrète",
     )
