@@ -1,5 +1,3 @@
-from datetime import time
-
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
@@ -18,15 +16,6 @@ class BackendConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from backend import schedule, throttling
+        from backend import throttling
 
         checks.register(throttling.check_shared_cache, checks.Tags.caches, deploy=True)
-
-        schedule.register(
-            schedule.Job(
-                "flush-expired-tokens", "backend.tasks.flush_expired_tokens", daily_at=time(3, 0)
-            )
-        )
-        schedule.register(
-            schedule.Job("apply-retention", "backend.tasks.apply_retention", daily_at=time(3, 30))
-        )

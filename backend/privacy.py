@@ -1,17 +1,20 @@
 """Everything held about a person, gathered from every app (right of access, RGPD art. 15).
 
 Each app that holds personal data has a ``privacy`` module with
-``export(user) -> dict``; its part of the archive is filed under the app's label.
+``export(user) -> dict`` (and ``erase(user)``, ``apply_retention(now)`` where it has
+something to forget), listed in ``settings.PRIVACY_MODULES``; its part of the archive is
+filed under the app's label.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from importlib import import_module
-from importlib.util import find_spec
+from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import timezone
 
 from backend.models import User
@@ -46,19 +49,13 @@ def export(user: User) -> dict[str, Any]:
 def user_data_export(*, user: User) -> dict[str, Any]:
     """The whole archive: one section per app holding data about the user."""
     archive: dict[str, Any] = {"generated_at": timezone.now().isoformat()}
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.privacy"
-        if find_spec(module_name) is not None:
-            archive[config.label] = import_module(module_name).export(user)
+    for module in _modules():
+        archive[apps.get_containing_app_config(module.__name__).label] = module.export(user)
     return archive
 
 
-def _modules() -> list:
-    return [
-        import_module(f"{config.name}.privacy")
-        for config in apps.get_app_configs()
-        if find_spec(f"{config.name}.privacy") is not None
-    ]
+def _modules() -> list[ModuleType]:
+    return [import_module(name) for name in settings.PRIVACY_MODULES]
 
 
 def user_data_erase(*, user: User) -> None:

@@ -1,8 +1,10 @@
 """Recurring tasks, run without anyone acting: `manage.py scheduler` enqueues them when due.
 
 django-tasks-db has no periodic schedule; this module is the small one the project
-needs. Apps register jobs in their AppConfig.ready(). Any number of schedulers may
-run: a job is claimed by a conditional UPDATE, so each run is enqueued once.
+needs. The jobs are one list, ``settings.PERIODIC_JOBS``, each naming its task by
+dotted path (so that this module, at the bottom of the layers, imports no app). Any
+number of schedulers may run: a job is claimed by a conditional UPDATE, so each run
+is enqueued once.
 """
 
 from __future__ import annotations
@@ -38,11 +40,17 @@ class Job:
         return candidate
 
 
-JOBS: dict[str, Job] = {}
-
-
-def register(job: Job) -> None:
-    JOBS[job.name] = job
+def jobs() -> dict[str, Job]:
+    """The recurring jobs of ``settings.PERIODIC_JOBS``, by name."""
+    return {
+        entry["name"]: Job(
+            name=entry["name"],
+            task_path=entry["task"],
+            every=entry.get("every"),
+            daily_at=entry.get("daily_at"),
+        )
+        for entry in settings.PERIODIC_JOBS
+    }
 
 
 def run_due(now: datetime | None = None, enqueue: Callable | None = None) -> list[str]:
@@ -51,7 +59,7 @@ def run_due(now: datetime | None = None, enqueue: Callable | None = None) -> lis
 
     now = now or timezone.now()
     started = []
-    for job in JOBS.values():
+    for job in jobs().values():
         row, _ = PeriodicJob.objects.get_or_create(
             name=job.name, defaults={"next_run_at": job.next_after(now) if job.daily_at else now}
         )

@@ -5,7 +5,7 @@ Each variable is documented in ``.env.example``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import environ
@@ -314,6 +314,45 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Recurring tasks, enqueued by `manage.py scheduler` when due (backend/schedule.py): each
+# job names its task by dotted path and runs either "every" period or "daily_at" a local time.
+PERIODIC_JOBS = [
+    {
+        "name": "flush-expired-tokens",
+        "task": "backend.tasks.flush_expired_tokens",
+        "daily_at": time(3, 0),
+    },
+    {"name": "apply-retention", "task": "backend.tasks.apply_retention", "daily_at": time(3, 30)},
+    # A safety net: retries and rows a dead worker left are sent even if no task wakes.
+    {"name": "push-deliver", "task": "push.tasks.deliver", "every": timedelta(minutes=5)},
+    {"name": "push-sync-topics", "task": "push.tasks.sync_topics", "every": timedelta(minutes=5)},
+    {
+        "name": "overdue-summary",
+        "task": "signalements.tasks.overdue_summary",
+        "daily_at": time(7, 0),
+    },
+    # Photos a dead worker left processing are taken up again.
+    {
+        "name": "photos-sweep",
+        "task": "signalements.tasks.sweep_photos",
+        "every": timedelta(minutes=5),
+    },
+    # Openings that come with time: the alert goes out within minutes of the opening date.
+    {
+        "name": "consultations-open-due",
+        "task": "contributions.tasks.open_due_consultations",
+        "every": timedelta(minutes=5),
+    },
+]
+# The modules that export, erase and expire what an app holds about a person (RGPD), in this
+# order (backend/privacy.py): each has ``export(user)``, and may have ``erase(user)`` and
+# ``apply_retention(now)``. An app that holds personal data lists its module here.
+PRIVACY_MODULES = [
+    "backend.privacy",
+    "push.privacy",
+    "signalements.privacy",
+    "contributions.privacy",
+]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

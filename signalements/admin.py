@@ -30,6 +30,9 @@ from signalements.models import (
     Theme,
 )
 
+# The back-office screens of Open311 (API keys, updates), in their own module.
+from signalements.open311 import admin as open311_admin  # noqa: F401
+
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
@@ -217,6 +220,3 @@ class SignalementAdmin(GISModelAdmin):
 class FollowAdmin(admin.ModelAdmin):
     list_display = ["signalement", "user", "created_at"]
     raw_id_fields = ["signalement", "user"]
-
-
-from signalements.open311 import admin as open311_admin  # noqa: E402,F401

@@ -1,4 +1,10 @@
-"""The map of public reports at any zoom: clusters with counts far out, points close in."""
+"""The map of public reports at any zoom: clusters with counts far out, points close in.
+
+Below zoom 16 the clusters are read from the per-cell counts (``MapCell``,
+``MapCellMonth``), which PostgreSQL triggers keep as reports change: they are installed
+by signalements/migrations/0004_map_cells.py and 0005_map_cells_by_month.py. The SQL
+is ``selectors.map_sql``; SpatiaLite groups the reports in Python instead.
+"""
 
 from __future__ import annotations
 

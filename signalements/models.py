@@ -1,4 +1,9 @@
-"""Categories, routing rules, reports, their photos, timeline, supporters and idempotency keys."""
+"""Categories, routing rules, reports, their photos, timeline, supporters and idempotency keys.
+
+The map's per-cell counts (``MapCell``, ``MapCellMonth``) are written by PostgreSQL
+triggers only, installed by signalements/migrations/0004_map_cells.py and
+0005_map_cells_by_month.py.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+# The Open311 models (API keys, requests, updates) belong to this app, in their own module.
+from signalements.open311 import models as open311_models  # noqa: F401
 from signalements.storage import private_storage
 
 
@@ -435,8 +442,9 @@ class MapCell(MapCounts):
 
     With the sums of the coordinates for the cluster's centre. PostgreSQL keeps it up to
     date by itself: statement triggers on the reports table add and subtract what each
-    INSERT, UPDATE or DELETE changes (migration 0004). The map below zoom 16 then adds up
-    the rows of the viewport's cells, whatever the number of reports. Unused on SpatiaLite.
+    INSERT, UPDATE or DELETE changes (migrations/0004_map_cells.py). The map below zoom
+    16 then adds up the rows of the viewport's cells, whatever the number of reports.
+    Unused on SpatiaLite.
     """
 
     class Meta:
@@ -456,8 +464,9 @@ class MapCell(MapCounts):
 class MapCellMonth(MapCounts):
     """MapCell's counts split by month of filing (UTC), for maps of a period.
 
-    Kept by the same kind of triggers (migration 0005). A map "since" a date adds up the
-    whole months from there and groups only the reports of the first, partial month live.
+    Kept by the same kind of triggers (migrations/0005_map_cells_by_month.py). A map
+    "since" a date adds up the whole months from there and groups only the reports of the
+    first, partial month live.
     """
 
     month = models.DateField(_("month"))
@@ -674,6 +683,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-from signalements.open311 import models as open311_models  # noqa: E402,F401

@@ -1,4 +1,10 @@
-"""Reads about reports shared by several views."""
+"""Reads about reports shared by several views.
+
+The map section reads the per-cell counts of ``MapCell`` and ``MapCellMonth``, kept by
+the PostgreSQL triggers of signalements/migrations/0004_map_cells.py (counts per cell)
+and 0005_map_cells_by_month.py (the same per month of filing); a change to what the map
+counts changes those triggers too, in a new migration.
+"""
 
 from __future__ import annotations
 

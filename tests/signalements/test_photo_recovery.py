@@ -145,7 +145,7 @@ def test_the_schema_says_photo_links_are_null_until_the_photo_is_ready():
 def test_the_sweep_is_a_recurring_job():
     from backend import schedule
 
-    job = schedule.JOBS["photos-sweep"]
+    job = schedule.jobs()["photos-sweep"]
     assert job.task_path == "signalements.tasks.sweep_photos"
     assert job.every is not None and job.every <= photos.PHOTO_CLAIM_LEASE
 
