@@ -2,6 +2,8 @@
 
 Also the moderation charter and contributions: some pending, some flagged, some
 answered, and a closed consultation with its restitution published.
+
+It stays one file: it is data written in the order it is created, read from top to bottom.
 """
 
 from __future__ import annotations

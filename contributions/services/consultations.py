@@ -217,7 +217,7 @@ def consultation_check_participation(*, consultation: Consultation) -> None:
     """Refuse (409) any participation outside a published consultation's opening.
 
     Contributing, commenting, supporting and registering to a meeting all make a
-    participant (``selectors.participant_ids``), who may read a restitution kept
+    participant (``selectors.restitution.participant_ids``), who may read a restitution kept
     for participants: each path goes through this one check.
     """
     if consultation.is_relayed or not consultation.is_published:

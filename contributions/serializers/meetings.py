@@ -1,0 +1,65 @@
+"""Shapes of meetings, registrations and documents."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+
+from contributions.models import Document, Meeting, MeetingRegistration
+from contributions.services.meetings import document_content_type
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("Where to download the file."))
+    content_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["title", "url", "size", "content_type"]
+
+    def get_url(self, document: Document) -> str:
+        url = document.file.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_content_type(self, document: Document) -> str:
+        return document_content_type(document)
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    location = GeometryField(allow_null=True, read_only=True)
+    seats_taken = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place_name",
+            "address",
+            "location",
+            "online_url",
+            "registration",
+            "capacity",
+            "registration_url",
+            "seats_taken",
+        ]
+
+    def get_seats_taken(self, meeting: Meeting) -> int:
+        return sum(
+            1
+            for registration in meeting.registrations.all()
+            if registration.status == MeetingRegistration.Status.CONFIRMED
+        )
+
+
+class MeetingRegistrationSerializer(serializers.ModelSerializer):
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = MeetingRegistration
+        fields = ["meeting", "status", "created_at"]

@@ -1,0 +1,95 @@
+"""The charter, the moderation queue and the moderation log."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from backend.models import Organisation
+from contributions.models import CharterReason, Contribution, ModerationDecision
+from contributions.permissions import IsModerator, IsOrganisationAdmin
+from contributions.selectors.moderation import (
+    charter_of,
+    moderatable,
+    moderation_log,
+    moderation_queue,
+)
+from contributions.serializers._common import CharterReasonSerializer
+from contributions.serializers.moderation import (
+    DecisionSerializer,
+    ModerationDecisionSerializer,
+    ModerationItemSerializer,
+)
+from contributions.services.moderation import moderation_decide
+
+
+class CharterView(generics.ListAPIView):
+    """The moderation charter of an organisation: the reasons moderators and flags cite."""
+
+    queryset = CharterReason.objects.none()
+    serializer_class = CharterReasonSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[CharterReason]:
+        if getattr(self, "swagger_fake_view", False):
+            return CharterReason.objects.none()
+        organisation = get_object_or_404(Organisation, slug=self.kwargs["slug"])
+        return charter_of(organisation_id=organisation.pk)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=["pending", "flagged"])]
+)
+class ModerationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Moderators: the queue of their organisations (pending and flagged, oldest first)."""
+
+    queryset = Contribution.objects.none()
+    serializer_class = ModerationItemSerializer
+    permission_classes = [permissions.IsAuthenticated, IsModerator]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        if getattr(self, "swagger_fake_view", False):
+            return Contribution.objects.none()
+        if self.action == "decision":
+            return moderatable(user=self.request.user)
+        queryset = moderation_queue(user=self.request.user)
+        wanted = self.request.query_params.get("state")
+        if wanted == "pending":
+            queryset = queryset.filter(state=Contribution.State.PENDING)
+        elif wanted == "flagged":
+            queryset = queryset.filter(flagged_at__isnull=False)
+        return queryset
+
+    @extend_schema(request=DecisionSerializer, responses=ModerationItemSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str) -> Response:
+        """Publish, reject, hide or restore; reject and hide cite the charter."""
+        contribution = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        moderation_decide(
+            contribution_id=contribution.pk, moderator=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=contribution.pk)).data)
+
+
+class ModerationLogView(generics.ListAPIView):
+    """Organisation admins: every moderation decision, newest first. Read only, for good."""
+
+    queryset = ModerationDecision.objects.none()
+    serializer_class = ModerationDecisionSerializer
+    permission_classes = [permissions.IsAuthenticated, IsOrganisationAdmin]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[ModerationDecision]:
+        if getattr(self, "swagger_fake_view", False):
+            return ModerationDecision.objects.none()
+        return moderation_log(user=self.request.user)
