@@ -12,6 +12,9 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.dispatch import Signal
 from rest_framework.test import APIClient
 
 from backend.models import User
@@ -30,6 +33,27 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def _is_connected(signal: Signal, receiver: Callable[..., object]) -> bool:
+    if signal.disconnect(receiver):
+        signal.connect(receiver)
+        return True
+    return False
+
+
+@pytest.fixture(autouse=True)
+def _request_signals_untouched():
+    """A test that detaches Django's connection handling from requests puts it back."""
+    yield
+    left = [
+        s
+        for s in (request_started, request_finished)
+        if not _is_connected(s, close_old_connections)
+    ]
+    for signal in left:
+        signal.connect(close_old_connections)  # so that one faulty test spoils no other
+    assert not left, "close_old_connections was left disconnected from request signals"
 
 
 @pytest.fixture(autouse=True)

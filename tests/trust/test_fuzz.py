@@ -38,6 +38,23 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM", "") != "1"
 
 
+@pytest.fixture
+def connections_kept_open():
+    """Keep the test's database connection open across the requests of the WSGI app.
+
+    Django's test client does the same around each of its requests: ``close_old_connections``
+    would otherwise close the connection that holds the test's transaction. The receivers
+    are connected again afterwards, whatever the outcome, so no later test runs without them.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -45,11 +62,7 @@ DERANDOMIZE = os.environ.get("FUZZ_RANDOM", "") != "1"
     derandomize=DERANDOMIZE,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_operation_answers_5xx_or_off_schema(case, db):
-    # As Django's own test client does (and undoes after each of its requests): the test's
-    # database connection must survive the end of each request made through the WSGI app.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+def test_no_operation_answers_5xx_or_off_schema(case, db, connections_kept_open):
     token = RefreshToken.for_user(User.objects.get(email="citoyen@demo.test")).access_token
     # The test transport does not inflate gzip: ask for plain bodies to validate them.
     plain = {"Accept-Encoding": "identity"}
