@@ -2,9 +2,17 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.gis.admin import GISModelAdmin
 from django.utils.translation import gettext_lazy as _
 
 from backend.models import Direction, Membership, Organisation, OrganisationRole, User
+from backend.widgets import LocalOpenLayersWidget
+
+
+class MapAdmin(GISModelAdmin):
+    """The base of every back-office screen with a map: OpenLayers from our static files."""
+
+    gis_widget = LocalOpenLayersWidget
 
 
 class MembershipInline(admin.TabularInline):

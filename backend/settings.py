@@ -56,6 +56,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STATIC_URL = "/static/"
+# The base layer of the back-office maps: an XYZ tile URL, the one thing those maps fetch
+# from outside. Empty for no base layer (the geometries alone, on a blank map).
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="© OpenStreetMap contributors")
 TERRITORY_NAME = env.str("TERRITORY_NAME", default="Nîmes Métropole")
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://127.0.0.1:8000")
 SECURE_SSL = env.bool("SECURE_SSL", default=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.contrib.gis.admin import GISModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException
 
+from backend.admin import MapAdmin
 from contributions.models import (
     Actor,
     CharterReason,
@@ -84,7 +84,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(GISModelAdmin):
+class ConsultationAdmin(MapAdmin):
     form = ConsultationForm
     list_display = ["title", "organisation", "kind", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published", "kind", "organisation"]
@@ -226,7 +226,7 @@ class AwaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(GISModelAdmin):
+class ContributionAdmin(MapAdmin):
     """The moderation queue of the back-office; decisions go through the same service."""
 
     list_display = ["created_at", "kind", "consultation", "author", "state", "flagged_at"]

@@ -68,3 +68,25 @@ if [ -n "$(find . -path ./.venv -prune -o -name '*.po' -newer "$stamp" -print -q
     DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
     touch "$stamp"
 fi
+
+# The back-office maps' library (OpenLayers), installed from npm at the versions of
+# backend/static_src/package-lock.json and copied into the static files, so that the
+# admin's maps load nothing from a CDN.
+if ! command -v npm >/dev/null 2>&1; then
+    echo "==> Installing Debian packages: nodejs npm"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+assets=backend/static_src
+vendor=backend/static/vendor/ol
+assets_stamp="$vendor/.package-lock.sha256"
+assets_wanted=$(sha256sum "$assets/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_wanted" ] || [ ! -f "$vendor/ol.js" ]; then
+    echo "==> Installing the back-office's browser libraries"
+    (cd "$assets" && npm ci --ignore-scripts --silent)
+    mkdir -p "$vendor"
+    # The source map (5 MB) is not shipped: drop the line that would ask for it.
+    sed '/^\/\/# sourceMappingURL=/d' "$assets/node_modules/ol/dist/ol.js" > "$vendor/ol.js"
+    cp "$assets/node_modules/ol/ol.css" "$assets/node_modules/ol/LICENSE.md" "$vendor/"
+    echo "$assets_wanted" > "$assets_stamp"
+fi

@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.gis.admin import GISModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.admin import MapAdmin
 from backend.errors import Conflict
 from backend.models import Direction
 from signalements import services, workflow
@@ -64,7 +64,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(GISModelAdmin):
+class RoutingRuleAdmin(MapAdmin):
     list_display = ["category", "commune", "direction", "priority", "is_active", "note"]
     list_filter = ["category", "is_active"]
     autocomplete_fields = ["commune", "direction"]
@@ -130,7 +130,7 @@ class TransferForm(forms.Form):
 
 
 @admin.register(Signalement)
-class SignalementAdmin(GISModelAdmin):
+class SignalementAdmin(MapAdmin):
     """Reports: the workflow's fields are read here and moved only by the actions, which go
     through the workflow so that the timeline and the notifications follow."""
 
