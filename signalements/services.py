@@ -20,12 +20,14 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.errors import Conflict
 from backend.models import Direction, Membership, User
 from geo.models import Commune
 from geo.services import commune_locate
 from push import services as push_services
+from push.texts import bilingual
 from signalements import images, workflow
 from signalements.models import (
     Category,
@@ -459,7 +461,10 @@ def signalement_assign(*, signalement: Signalement, actor: User, agent: User | N
         is_public=False,
     )
     if agent is not None and agent.pk != actor.pk:
-        workflow.tell_assignee(signalement, f"Signalement #{signalement.pk} vous est confié")
+        workflow.tell_assignee(
+            signalement,
+            bilingual(gettext_lazy("Report #%(number)s is yours"), number=signalement.pk),
+        )
     return signalement
 
 

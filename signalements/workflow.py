@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.errors import Conflict
 from backend.models import Direction, Membership, User
 from push import services as push_services
 from push.models import Kind as PushKind
+from push.texts import bilingual
 from signalements.models import (
     OPEN_STATUSES,
     Follow,
@@ -50,7 +53,7 @@ class State:
     status: Status
     staff_moves: frozenset[str]
     reporter_moves: frozenset[str] = frozenset()
-    title: tuple[str, str] = ("", "")
+    title: Promise | None = None
 
     @property
     def is_open(self) -> bool:
@@ -69,34 +72,34 @@ STATES: dict[str, State] = {
             staff_moves=frozenset(
                 {Status.SCHEDULED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED}
             ),
-            title=("Votre signalement a été pris en compte", "Your report was acknowledged"),
+            title=gettext_lazy("Your report was acknowledged"),
         ),
         State(
             Status.SCHEDULED,
             staff_moves=frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED}),
-            title=("Une intervention est programmée", "Work on your report is scheduled"),
+            title=gettext_lazy("Work on your report is scheduled"),
         ),
         State(
             Status.IN_PROGRESS,
             staff_moves=frozenset({Status.SCHEDULED, Status.RESOLVED, Status.REJECTED}),
-            title=("L'intervention est en cours", "Work on your report is in progress"),
+            title=gettext_lazy("Work on your report is in progress"),
         ),
         State(
             Status.RESOLVED,
             staff_moves=frozenset({Status.CLOSED}),
             # The reporter may reopen a resolved report while the problem is fresh.
             reporter_moves=frozenset({Status.REOPENED}),
-            title=("Le problème est résolu", "The problem is resolved"),
+            title=gettext_lazy("The problem is resolved"),
         ),
         State(
             Status.CLOSED,
             staff_moves=frozenset(),
-            title=("Votre signalement est clos", "Your report is closed"),
+            title=gettext_lazy("Your report is closed"),
         ),
         State(
             Status.REJECTED,
             staff_moves=frozenset(),
-            title=("Votre signalement n'a pas été retenu", "Your report was not accepted"),
+            title=gettext_lazy("Your report was not accepted"),
         ),
         State(
             Status.REOPENED,
@@ -109,7 +112,7 @@ STATES: dict[str, State] = {
                     Status.REJECTED,
                 }
             ),
-            title=("Le signalement est rouvert", "The report was reopened"),
+            title=gettext_lazy("The report was reopened"),
         ),
     ]
 }
@@ -119,7 +122,9 @@ STAFF_TRANSITIONS: dict[str, set[str]] = {s: set(st.staff_moves) for s, st in ST
 REPORTER_TRANSITIONS: dict[str, set[str]] = {
     s: set(st.reporter_moves) for s, st in STATES.items() if st.reporter_moves
 }
-STATUS_TITLES: dict[str, tuple[str, str]] = {s: st.title for s, st in STATES.items() if st.title[0]}
+STATUS_TITLES: dict[str, Promise] = {
+    s: st.title for s, st in STATES.items() if st.title is not None
+}
 REOPEN_WINDOW = timedelta(days=30)
 INITIAL = Status.NEW
 
@@ -166,27 +171,25 @@ def audience(signalement: Signalement) -> list[User]:
     return [user for user in users.values() if user is not None]
 
 
-def _tell_public(signalement: Signalement, *, title: tuple[str, str], message: str) -> None:
+def _tell_public(signalement: Signalement, *, title: Promise, message: str) -> None:
     push_services.notify(
         users=audience(signalement),
         kind=PushKind.MY_REPORTS,
-        title={"fr": title[0], "en": title[1]},
-        body={
-            "fr": message or signalement.category.name,
-            "en": message or signalement.category.name,
-        },
+        title=bilingual(title),
+        body=bilingual(message or signalement.category.name),
         link_type="signalement",
         link_id=signalement.pk,
         collapse_key=f"signalement-{signalement.pk}",
     )
 
 
-def tell_assignee(signalement: Signalement, title: str) -> None:
+def tell_assignee(signalement: Signalement, title: dict[str, str]) -> None:
+    """Tell the agent in charge; ``title`` in both languages (``push.texts.bilingual``)."""
     push_services.notify(
         users=[signalement.assigned_to],
         kind=PushKind.STAFF,
-        title={"fr": title, "en": title},
-        body={"fr": signalement.category.name},
+        title=title,
+        body=bilingual(signalement.category.name),
         link_type="agent-signalement",
         link_id=signalement.pk,
         collapse_key=f"agent-signalement-{signalement.pk}",
@@ -305,7 +308,10 @@ def transition(
     if not (as_reporter and status == Status.REOPENED):
         _tell_public(signalement, title=title, message=message)
     if signalement.assigned_to_id and signalement.assigned_to_id != getattr(actor, "pk", None):
-        tell_assignee(signalement, f"{title[0]} (#{signalement.pk})")
+        tell_assignee(
+            signalement,
+            bilingual(gettext_lazy("%(title)s (#%(number)s)"), title=title, number=signalement.pk),
+        )
     return event
 
 

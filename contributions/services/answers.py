@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 from backend.errors import Conflict
 from backend.models import User
 from contributions.models import Contribution, OfficialAnswer
-from contributions.services._common import _both_languages
 from contributions.services.contributions import _clean_body
 from push import services as push
 from push.models import Kind
+from push.texts import bilingual
 
 
 @transaction.atomic
@@ -37,7 +37,7 @@ def contribution_answer(
     supporters = [support.user for support in contribution.supports.select_related("user")]
     # One notification per person even if the author also supports their own idea.
     recipients = {user.pk: user for user in [contribution.author, *supporters] if user.pk != by.pk}
-    title = _both_languages(
+    title = bilingual(
         gettext_lazy("Answer to a contribution: %(status)s"), status=answer.get_status_display()
     )
     summary = Truncator(answer.body).chars(180)
@@ -45,7 +45,7 @@ def contribution_answer(
         users=recipients.values(),
         kind=Kind.CONTRIBUTION_ANSWERS,
         title=title,
-        body={"fr": summary, "en": summary},
+        body=bilingual(summary),
         link_type="contribution",
         link_id=contribution.pk,
         collapse_key=f"contribution-{contribution.pk}-answer",

@@ -24,9 +24,9 @@ from contributions.models import (
     Status,
 )
 from contributions.selectors.consultations import public_url
-from contributions.services._common import _both_languages
 from push import services as push
 from push.models import Kind
+from push.texts import bilingual
 
 
 @transaction.atomic
@@ -67,12 +67,12 @@ def consultation_alert_opening(*, consultation: Consultation, now: datetime | No
 
 def _announce_opening(consultation: Consultation) -> None:
     key = f"consultation-{consultation.pk}-opened"
-    title = _both_languages(gettext_lazy("New consultation: %(title)s"), title=consultation.title)
+    title = bilingual(gettext_lazy("New consultation: %(title)s"), title=consultation.title)
     summary = Truncator(consultation.summary).chars(180)
     body = (
-        {"fr": summary, "en": summary}
+        bilingual(summary)
         if summary
-        else _both_languages(
+        else bilingual(
             gettext_lazy("%(organisation)s invites you to take part."),
             organisation=consultation.organisation.name,
         )
@@ -172,7 +172,7 @@ def _notify_followers(
         users=users,
         kind=kind,
         title=title,
-        body={"fr": consultation.title, "en": consultation.title},
+        body=bilingual(consultation.title),
         link_type="consultation",
         link_id=consultation.slug,
         collapse_key=key,
@@ -184,7 +184,7 @@ def phase_announce(*, phase: Phase) -> None:
     _notify_followers(
         phase.consultation,
         kind=Kind.NEW_CONSULTATION,
-        title=_both_languages(gettext_lazy("New phase: %(name)s"), name=phase.name),
+        title=bilingual(gettext_lazy("New phase: %(name)s"), name=phase.name),
         key=f"phase-{phase.pk}",
     )
 

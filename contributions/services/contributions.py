@@ -25,11 +25,11 @@ from contributions.models import (
     Theme,
 )
 from contributions.selectors.moderation import flag_threshold, organisation_moderators
-from contributions.services._common import _both_languages
 from contributions.services.consultations import consultation_check_participation
 from geo.models import Commune
 from push import services as push
 from push.models import Kind
+from push.texts import bilingual
 
 MAX_CONTRIBUTION_LENGTH = 5000
 
@@ -220,8 +220,8 @@ def contribution_flag(
         push.notify(
             users=organisation_moderators(organisation_id=organisation_id),
             kind=Kind.MODERATION,
-            title=_both_languages(gettext_lazy("A contribution was hidden after flags")),
-            body={"fr": contribution.consultation.title, "en": contribution.consultation.title},
+            title=bilingual(gettext_lazy("A contribution was hidden after flags")),
+            body=bilingual(contribution.consultation.title),
             link_type="moderation",
             link_id=contribution.pk,
             collapse_key=f"contribution-{contribution.pk}-flagged-{now.timestamp()}",

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from backend.errors import Conflict
 from backend.models import User
 from contributions.models import Consultation, Document, Meeting, MeetingRegistration
-from contributions.services._common import _both_languages
 from contributions.services.consultations import _notify_followers, consultation_check_participation
 from push import services as push
 from push.models import Kind
+from push.texts import bilingual
 
 
 def meeting_announce(*, meeting: Meeting) -> None:
@@ -27,7 +27,7 @@ def meeting_announce(*, meeting: Meeting) -> None:
     _notify_followers(
         meeting.consultation,
         kind=Kind.MEETING_REMINDERS,
-        title=_both_languages(
+        title=bilingual(
             gettext_lazy("New meeting on %(date)s: %(title)s"), date=when, title=meeting.title
         ),
         key=f"meeting-{meeting.pk}",
@@ -114,8 +114,8 @@ def meeting_unregister(*, meeting_id: int, user: User) -> MeetingRegistration | 
     push.notify(
         users=[promoted.user],
         kind=Kind.MEETING_REMINDERS,
-        title=_both_languages(gettext_lazy("A seat is yours: %(title)s"), title=meeting.title),
-        body={"fr": meeting.consultation.title, "en": meeting.consultation.title},
+        title=bilingual(gettext_lazy("A seat is yours: %(title)s"), title=meeting.title),
+        body=bilingual(meeting.consultation.title),
         link_type="consultation",
         link_id=meeting.consultation.slug,
     )

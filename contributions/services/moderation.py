@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from backend.errors import Conflict
 from backend.models import User
 from contributions.models import CharterReason, Contribution, ModerationDecision
-from contributions.services._common import _both_languages
 from push import services as push
 from push.models import Kind
+from push.texts import bilingual
 
 
 def _reason_text(reason: CharterReason | None, message: str) -> str:
@@ -117,8 +117,8 @@ def moderation_decide(
         push.notify(
             users=[contribution.author],
             kind=Kind.MODERATION,
-            title=_both_languages(_DECISION_TITLES[action]),
-            body={"fr": text, "en": text},
+            title=bilingual(_DECISION_TITLES[action]),
+            body=bilingual(text),
             link_type="contribution",
             link_id=contribution.pk,
             collapse_key=f"contribution-{contribution.pk}-decision-{now.timestamp()}",

@@ -15,9 +15,10 @@ from backend.errors import Conflict
 from backend.models import User
 from contributions.models import Consultation, Restitution, RestitutionDocument
 from contributions.selectors.restitution import restitution_audience_ids
-from contributions.services._common import _both_languages, sanitize_html
+from contributions.services._common import sanitize_html
 from push import services as push
 from push.models import Kind
+from push.texts import bilingual
 
 
 def restitution_check_visibility(consultation: Consultation, visibility: str) -> None:
@@ -79,10 +80,10 @@ def restitution_publish(*, consultation: Consultation, now: datetime | None = No
         push.notify(
             users=audience,
             kind=Kind.RESTITUTIONS,
-            title=_both_languages(
+            title=bilingual(
                 gettext_lazy("Restitution published: %(title)s"), title=consultation.title
             ),
-            body=_both_languages(gettext_lazy("See what came out of the consultation.")),
+            body=bilingual(gettext_lazy("See what came out of the consultation.")),
             link_type="consultation",
             link_id=consultation.slug,
             collapse_key=f"consultation-{consultation.pk}-restitution",
