@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
-
-
-class CommuneQuerySet(models.QuerySet["Commune"]):
-    def containing(self, point: Point) -> CommuneQuerySet:
-        """Communes whose area holds the point, borders included (lowest INSEE code first)."""
-        return self.filter(geometry__intersects=point).order_by("insee_code")
 
 
 class Commune(models.Model):
@@ -37,8 +30,6 @@ class Commune(models.Model):
         help_text=_("The collectivité that is this commune."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commune")

@@ -49,6 +49,7 @@ def commune_upsert(
     return Commune.objects.update_or_create(insee_code=insee_code, defaults=defaults)
 
 
-def commune_locate(*, latitude: float, longitude: float) -> Commune | None:
-    """The commune holding the point; on a shared border, the lowest INSEE code wins."""
-    return Commune.objects.containing(Point(longitude, latitude, srid=4326)).first()
+def commune_locate(*, point: Point) -> Commune | None:
+    """The commune holding the point, borders included; on a shared border, the lowest
+    INSEE code wins. Reports, contributions and the locate endpoint all ask here."""
+    return Commune.objects.filter(geometry__intersects=point).order_by("insee_code").first()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -86,7 +87,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
         latitude, longitude = query.validated_data["lat"], query.validated_data["lon"]
         if not (math.isfinite(latitude) and math.isfinite(longitude)):
             raise exceptions.ValidationError({"lat": [_("A valid number is required.")]})
-        commune = services.commune_locate(latitude=latitude, longitude=longitude)
+        commune = services.commune_locate(point=Point(longitude, latitude, srid=4326))
         if commune is None:
             raise exceptions.NotFound(
                 _("This place is outside the territory of %(territory)s.")

@@ -97,10 +97,9 @@ class AgentSignalementViewSet(
         signalement = self.get_object()
         data = self._data(serializers.TransferSerializer)
         moved = services.signalement_transfer(signalement=signalement, actor=request.user, **data)
+        # The report may have left the agent's queue: it is read whatever its direction.
         body = serializers.AgentSignalementSerializer(
-            selectors.signalement_visible(user=request.user).get(pk=moved.pk)
-            if request.user.is_staff
-            else Signalement.objects.for_display().get(pk=moved.pk),
+            Signalement.objects.for_display().get(pk=moved.pk),
             context=self.get_serializer_context(),
         ).data
         return Response(body)

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 # The Open311 models (API keys, requests, updates) belong to this app, in their own module.
+from backend.models import Direction
 from signalements.open311 import models as open311_models  # noqa: F401
 from signalements.storage import private_storage
 
@@ -256,22 +257,21 @@ class RoutingReason(models.TextChoices):
     TRIAGE = "triage", _("triage")
 
 
+# What makes a report public, as lookups: ``public()`` filters on them and the map's SQL is
+# written from them (``signalements.selectors.public_sql``).
+PUBLIC = {"is_public": True, "category__is_public": True}
+
+
 class SignalementQuerySet(models.QuerySet["Signalement"]):
     def public(self) -> SignalementQuerySet:
         """Reports anyone may see: public reports of public categories."""
-        return self.filter(is_public=True, category__is_public=True)
+        return self.filter(**PUBLIC)
 
     def visible_to(self, user: object) -> SignalementQuerySet:
-        """Public reports, plus one's own, plus everything for staff and direction members."""
+        """Public reports, plus one's own, plus the reports one is staff of."""
         if not getattr(user, "is_authenticated", False):
             return self.public()
-        if user.is_staff:
-            return self.all()
-        return self.filter(
-            Q(is_public=True, category__is_public=True)
-            | Q(reporter=user)
-            | Q(direction__memberships__user=user)
-        ).distinct()
+        return self.public() | self.filter(reporter=user) | self.staffed_by(user)
 
     def open(self) -> SignalementQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -280,7 +280,19 @@ class SignalementQuerySet(models.QuerySet["Signalement"]):
         """The queue of a field agent or manager: reports routed to their directions."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(direction__memberships__user=user).distinct()
+        return self.filter(direction__in=Direction.objects.of_user(user))
+
+    def staffed_by(self, user: object) -> SignalementQuerySet:
+        """Reports the user is staff of: those of their queue, and all for a superuser.
+
+        The one definition of a report's staff: who moves it, who sees it private and
+        who reads its staff view all follow it.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.for_agent(user)
 
     def overdue(self, now: datetime) -> SignalementQuerySet:
         """Open reports past their due date to acknowledge or to resolve."""

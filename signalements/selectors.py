@@ -35,6 +35,7 @@ from django.utils import timezone
 from backend.models import User
 from signalements.models import (
     OPEN_STATUSES,
+    PUBLIC,
     Category,
     MapCell,
     MapCellMonth,
@@ -276,11 +277,34 @@ def map_cell_size(*, zoom: int, bbox: tuple[float, float, float, float]) -> floa
     return size
 
 
+def public_sql(*, report: str | None = "s", category: str = "c") -> str:
+    """``Signalement.objects.public()`` as SQL over a report and its category (by alias).
+
+    Written from the lookups ``public()`` filters on (``PUBLIC``). With ``report=None``,
+    only the category's part: the per-cell counts hold nothing but public reports, as
+    their triggers count rows ``WHERE is_public``.
+    """
+    aliases = {Signalement: report, Category: category}
+    clauses = []
+    for lookup, value in PUBLIC.items():
+        *path, name = lookup.split("__")
+        model: Any = Signalement
+        for step in path:
+            model = model._meta.get_field(step).related_model
+        if not isinstance(value, bool):
+            raise TypeError(f"The map's SQL reads only true/false lookups, not {lookup}.")
+        if aliases[model] is None:
+            continue
+        column = f"{aliases[model]}.{model._meta.get_field(name).column}"
+        clauses.append(column if value else f"NOT {column}")
+    return " AND ".join(clauses)
+
+
 def _report_filters(
     *, categories: list[int] | None, statuses: list[str] | None, since: datetime | None
 ) -> tuple[str, list[Any]]:
     """The conditions on a public report ``s`` of category ``c``, with the filters (PostGIS)."""
-    clauses = ["s.is_public", "c.is_public"]
+    clauses = [public_sql()]
     params: list[Any] = []
     if categories:
         clauses.append("s.category_id = ANY(%s)")
@@ -444,7 +468,7 @@ def _map_cells_sql(
         f"SELECT m.cx, m.cy, m.n, m.sum_x, m.sum_y "
         f"FROM {counted_table} m JOIN {category_table} c ON c.id = m.category_id "
         f"WHERE m.level = %s AND m.cx BETWEEN %s AND %s AND m.cy BETWEEN %s AND %s "
-        f"AND c.is_public{filters}"
+        f"AND {public_sql(report=None)}{filters}"
     )
     counted_params: list[Any] = [level, first_x, last_x, first_y, last_y, *filter_params]
     if since is not None:

@@ -220,7 +220,7 @@ def photos_check(*, uploads: Sequence[UploadedFile], already: int = 0) -> list[C
 
 def territory_locate(*, latitude: float, longitude: float) -> Commune:
     """The commune of the point, or a validation error naming the location."""
-    commune = commune_locate(latitude=latitude, longitude=longitude)
+    commune = commune_locate(point=Point(longitude, latitude, srid=4326))
     if commune is None:
         raise ValidationError(
             {
@@ -438,9 +438,7 @@ def signalement_assign(*, signalement: Signalement, actor: User, agent: User | N
     """Give the report to an agent of its direction (a manager, or an agent taking it)."""
     signalement = workflow.locked(signalement)
     if agent is not None:
-        if not Membership.objects.filter(
-            user=agent, direction_id=signalement.direction_id
-        ).exists():
+        if not Signalement.objects.for_agent(agent).filter(pk=signalement.pk).exists():
             raise ValidationError({"agent": [_("This person is not a member of the direction.")]})
         is_manager = (
             actor.is_superuser

@@ -14,7 +14,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.models import Membership
 from backend.pagination import CursorPagination
 from backend.parsers import FormParser, JSONParser, MultiPartParser
 from backend.renderers import GeoJSONRenderer
@@ -165,15 +164,6 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format == "geojson"
 
-    def _is_staff_for(self, signalement: Signalement) -> bool:
-        user = self.request.user
-        if not user.is_authenticated:
-            return False
-        return (
-            user.is_staff
-            or Membership.objects.filter(user=user, direction_id=signalement.direction_id).exists()
-        )
-
     def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
         if not (self._wants_geojson() and selectors.features_in_database()):
             return super().list(request, *args, **kwargs)
@@ -195,7 +185,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         signalement = self.get_object()
         if self._wants_geojson():
             serializer = self.get_serializer(signalement)
-        elif self._is_staff_for(signalement):
+        elif Signalement.objects.staffed_by(request.user).filter(pk=signalement.pk).exists():
             serializer = serializers.StaffSignalementSerializer(
                 signalement, context=self.get_serializer_context()
             )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.errors import Conflict
-from backend.models import Direction, Membership, User
+from backend.models import Direction, User
 from push import services as push_services
 from push.models import Kind as PushKind
 from push.texts import bilingual
@@ -143,12 +143,8 @@ def allowed(*, current: str, target: str, as_reporter: bool) -> bool:
 
 
 def is_staff_of(*, user: User | None, signalement: Signalement) -> bool:
-    """Members of the direction in charge, and back-office superusers, handle a report."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, direction_id=signalement.direction_id).exists()
+    """Whether the user handles the report (``Signalement.objects.staffed_by``)."""
+    return Signalement.objects.staffed_by(user).filter(pk=signalement.pk).exists()
 
 
 def locked(signalement: Signalement) -> Signalement:

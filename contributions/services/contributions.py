@@ -27,6 +27,7 @@ from contributions.models import (
 from contributions.selectors.moderation import flag_threshold, organisation_moderators
 from contributions.services.consultations import consultation_check_participation
 from geo.models import Commune
+from geo.services import commune_locate
 from push import services as push
 from push.models import Kind
 from push.texts import bilingual
@@ -68,7 +69,7 @@ def _place(consultation: Consultation, location: Point | None) -> Commune | None
         raise ValidationError(
             {"location": _("This place is outside the perimeter of the consultation.")}
         )
-    return Commune.objects.filter(geometry__intersects=location).order_by("pk").first()
+    return commune_locate(point=location)
 
 
 def _check_theme(consultation: Consultation, theme: Theme | None) -> None:
