@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -61,6 +61,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, OverflowError | DataError):
+        # A value that passed validation but that Python's dates or a database column cannot
+        # hold. Every field should refuse such values itself (backend/parsers.py); this is
+        # the last line, logged so that the field gets its own rule.
+        logger.warning("Value out of range reached %s", context.get("view"), exc_info=exc)
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("A value is out of range for its field.")]}
+        )
     elif isinstance(exc, OperationalError | InterfaceError):
         logger.exception("Database unavailable")
         exc = ServiceUnavailable(_("The service is temporarily unavailable, try again shortly."))

@@ -5,10 +5,11 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import is_valid_path
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -69,8 +70,17 @@ class ApiErrorMiddleware:
         render = self._format(request)
         if render is None:
             return self.get_response(request)
-        if (refused := _nul_parameter(request)) is not None:
+        try:
+            refused = _nul_parameter(request)
+        except BadRequest:
+            return render(request, 400, _("A form must be encoded in UTF-8."))
+        if refused is not None:
             return render(request, 400, _("Null characters are not allowed."), field=refused)
+        if (slashed := _slashed_path(request)) is not None:
+            # Django's APPEND_SLASH would answer an HTML redirect, or a 500 to a POST in DEBUG.
+            return render(
+                request, 404, _("Unknown path; did you mean %(path)s?") % {"path": slashed}
+            )
         response = self.get_response(request)
         if response.status_code >= 400 and not _in_shape(response):
             return render(request, response.status_code)
@@ -99,6 +109,14 @@ def _nul_parameter(request: HttpRequest) -> str | None:
             if "\x00" in key or any("\x00" in value for value in values):
                 return key.replace("\x00", "") or "query"
     return None
+
+
+def _slashed_path(request: HttpRequest) -> str | None:
+    """The path with a final slash when only that one exists."""
+    path = request.path_info
+    if path.endswith("/") or is_valid_path(path):
+        return None
+    return request.path + "/" if is_valid_path(path + "/") else None
 
 
 def _in_shape(response: HttpResponse) -> bool:

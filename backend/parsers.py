@@ -13,6 +13,8 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
@@ -54,15 +56,56 @@ def _field(path: str) -> str:
     return path.split(".", 1)[0] or "non_field_errors"
 
 
+# A lone UTF-16 surrogate ("\ud800" in JSON) is no character: it cannot be encoded, stored
+# or even echoed back in an error message.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _bad_text(text: str) -> str | None:
+    if NUL in text:
+        return _("Null characters are not allowed.")
+    if _SURROGATE.search(text):
+        return _("The text holds an invalid character (a lone surrogate).")
+    return None
+
+
 def check_values(data: Any) -> None:
-    """Refuse NUL characters in keys and text, and nesting deeper than MAX_DEPTH."""
+    """Refuse NUL characters and lone surrogates in keys and text, and deep nesting."""
     for path, value, depth in _walk(data):
         if depth > MAX_DEPTH:
             raise ParseError(
                 _("The body is nested too deeply (at most %(max)d levels).") % {"max": MAX_DEPTH}
             )
-        if NUL in path or (isinstance(value, str) and NUL in value):
-            raise ValidationError({_field(path): [_("Null characters are not allowed.")]})
+        problem = _bad_text(path) or (_bad_text(value) if isinstance(value, str) else None)
+        if problem:
+            field = _SURROGATE.sub("", _field(path).replace(NUL, "")) or "non_field_errors"
+            raise ValidationError({field: [problem]})
+
+
+def loads(text: str | bytes | Any) -> Any:
+    """JSON as the API reads it, from a body or a form field: finite numbers, no NaN,
+    bounded nesting, no NUL nor lone surrogate. Raises ParseError."""
+    try:
+        if hasattr(text, "read"):
+            data = json.load(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        else:
+            data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError as error:
+        raise ParseError(
+            _("The body is nested too deeply (at most %(max)d levels).") % {"max": MAX_DEPTH}
+        ) from error
+    except json.JSONDecodeError as error:
+        raise ParseError(
+            _("Invalid JSON at line %(line)d, column %(column)d.")
+            % {"line": error.lineno, "column": error.colno}
+        ) from error
+    except UnicodeDecodeError as error:
+        raise ParseError(_("The body must be encoded in UTF-8.")) from error
+    except ValueError as error:
+        # Our own refusals (NaN, 1e400) and int() of a number of thousands of digits.
+        raise ParseError(_("JSON parse error: %(error)s") % {"error": error}) from error
+    check_values(data)
+    return data
 
 
 class JSONParser(parsers.JSONParser):
@@ -73,34 +116,21 @@ class JSONParser(parsers.JSONParser):
     ) -> dict[str, Any]:
         encoding = (parser_context or {}).get("encoding") or "utf-8"
         try:
-            data = json.load(
-                codecs.getreader(encoding)(stream),
-                parse_constant=_refuse_constant,
-                parse_float=_finite_float,
-            )
-        except RecursionError as error:
-            raise ParseError(
-                _("The body is nested too deeply (at most %(max)d levels).") % {"max": MAX_DEPTH}
-            ) from error
-        except ValueError as error:
-            # Also UnicodeDecodeError; int() of a 5,000-digit number is a ValueError too.
-            raise ParseError(_("JSON parse error: %(error)s") % {"error": error}) from error
+            codec = codecs.lookup(encoding)
+        except LookupError as error:
+            raise ParseError(_("The body must be encoded in UTF-8.")) from error
+        data = loads(codecs.getreader(codec.name)(stream))
         if not isinstance(data, dict):
             raise ParseError(_("The body must be a JSON object."))
-        check_values(data)
         return data
 
 
 def _check_querydict(data: QueryDict) -> None:
     for key, values in data.lists():
-        if NUL in key or any(isinstance(value, str) and NUL in value for value in values):
-            raise ValidationError(
-                {
-                    key.replace(NUL, "") or "non_field_errors": [
-                        _("Null characters are not allowed.")
-                    ]
-                }
-            )
+        for text in (key, *(value for value in values if isinstance(value, str))):
+            if problem := _bad_text(text):
+                field = _SURROGATE.sub("", key.replace(NUL, "")) or "non_field_errors"
+                raise ValidationError({field: [problem]})
 
 
 class FormParser(parsers.FormParser):
@@ -120,7 +150,13 @@ class MultiPartParser(parsers.MultiPartParser):
     def parse(
         self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
     ) -> parsers.DataAndFiles:
-        result = super().parse(stream, media_type, parser_context)
+        try:
+            result = super().parse(stream, media_type, parser_context)
+        except ParseError as error:
+            # DRF's message is English and names Django's internals.
+            raise ParseError(
+                _("The multipart body could not be read (boundary or headers malformed).")
+            ) from error
         _check_querydict(result.data)
         return result
 
@@ -164,3 +200,35 @@ def parse_float(
     if (low is not None and number < low) or (high is not None and number > high):
         return None
     return number
+
+
+# Far enough from the ends of the calendar that a time zone, a UTC conversion or a window of
+# days never overflows ``datetime`` (nor the database's own types).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+# The largest integer a database column of ours holds (bigint).
+LARGEST_INTEGER = 2**63 - 1
+
+
+def datetime_in_range(value: datetime | date) -> bool:
+    """Whether an instant (or a day) lies between the years 1900 and 9000, in any time zone."""
+    if not isinstance(value, datetime):
+        return EARLIEST.date() <= value <= LATEST.date()
+    try:
+        instant = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return EARLIEST <= instant.astimezone(UTC) <= LATEST
+    except (OverflowError, ValueError):
+        return False
+
+
+def value_problem(value: object) -> str | None:
+    """Why a parsed value cannot reach the database, if it cannot."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal) and abs(value) > LARGEST_INTEGER:
+        return _("This number is too large.")
+    if isinstance(value, float | Decimal) and not math.isfinite(value):
+        return _("A finite number is expected.")
+    if isinstance(value, date) and not datetime_in_range(value):
+        return _("Give a date between the years 1900 and 9000.")
+    return None

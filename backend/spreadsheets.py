@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -16,11 +17,18 @@ class _Writable(Protocol):
     def write(self, value: str, /) -> Any: ...
 
 
+# A spreadsheet set to another separator (";" in French Excel and LibreOffice) splits a
+# comma file's cell at that character: what follows it starts a cell of its own.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t|]\s*)(?=[=+\-@])")
+
+
 def spreadsheet_cell(value: Any) -> Any:
     """Neutralise a text cell that a spreadsheet would run; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value[0] + _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value[1:])
+    return _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
 
 
 class SpreadsheetWriter:

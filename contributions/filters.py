@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from backend.filters import FilterSet
 from contributions.models import Consultation, Status
 
 
-class ConsultationFilter(django_filters.FilterSet):
+class ConsultationFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Status.choices, method="filter_status", label=_("status")
     )

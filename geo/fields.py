@@ -18,9 +18,9 @@ from backend.parsers import parse_float
 class PointField(GeometryField):
     """A GeoJSON Point, e.g. ``{"type": "Point", "coordinates": [4.36, 43.83]}``.
 
-    Read by hand rather than by GDAL: a third coordinate, NaN, a longitude of 400 or a
-    polygon are refused with a message naming the field, where GDAL would accept some of
-    them and the database refuse them later (a 3-D point in a 2-D column is a 500).
+    Read by hand rather than by GDAL: NaN, a longitude of 400 or a polygon are refused with
+    a message naming the field, and an altitude is dropped, where GDAL would keep a 3-D
+    point that the 2-D column then refuses (a 500).
     """
 
     def to_internal_value(self, value: Any) -> Point | None:
@@ -31,10 +31,13 @@ class PointField(GeometryField):
                 _('A GeoJSON point is expected: {"type": "Point", "coordinates": [lon, lat]}.')
             )
         coordinates = value.get("coordinates")
-        if not isinstance(coordinates, list) or len(coordinates) != 2:
+        # RFC 7946 allows an altitude after them: phones send one. It is not kept.
+        if not isinstance(coordinates, list) or len(coordinates) not in (2, 3):
             raise serializers.ValidationError(
-                _("A point has two coordinates: longitude and latitude.")
+                _("A point has two coordinates, longitude and latitude (and an altitude).")
             )
+        if len(coordinates) == 3 and parse_float(coordinates[2]) is None:
+            raise serializers.ValidationError(_("The altitude must be a number."))
         longitude = parse_float(coordinates[0], low=-180, high=180)
         latitude = parse_float(coordinates[1], low=-90, high=90)
         if longitude is None or latitude is None:

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.filters import FilterSet
 from backend.parsers import parse_int
 from signalements.models import Signalement, SignalementQuerySet, Status
 
 MAX_RADIUS_M = 50_000
 
 
-class SignalementFilter(django_filters.FilterSet):
+class SignalementFilter(FilterSet):
     category = django_filters.NumberFilter(field_name="category_id", label=gettext_lazy("category"))
     theme = django_filters.CharFilter(method="filter_theme", label=gettext_lazy("theme"))
     status = django_filters.MultipleChoiceFilter(
@@ -107,7 +108,7 @@ class AgentSignalementFilter(SignalementFilter):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
-class StatsFilter(django_filters.FilterSet):
+class StatsFilter(FilterSet):
     commune = django_filters.CharFilter(field_name="commune__insee_code")
     category = django_filters.NumberFilter(field_name="category_id")
     direction = django_filters.NumberFilter(field_name="direction_id")

@@ -15,11 +15,14 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 pillow_heif.register_heif_opener()
 
 MAX_PIXELS = 50_000_000
+# JPEGs are checked and resized at a reduced DCT scale (see _DRAFT_FORMATS), so they never
+# cost their full size in memory: phones' 50 and 200 megapixel modes are accepted.
+MAX_JPEG_PIXELS = 210_000_000
 MAX_BYTES = 20 * 1024 * 1024
 LARGE_SIZE = 2048
 THUMBNAIL_SIZE = 400
 # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; we refuse above it.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 # A truncated upload must be an error, not a grey half-picture.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
@@ -31,6 +34,13 @@ ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF", "AVIF"}
 # entropy-coded stream is still read and decoded, only the inverse DCT, colour conversion
 # and memory shrink. Truncated or corrupt data is refused exactly as with a full decode.
 _DRAFT_FORMATS = {"JPEG", "MPO"}
+_ANIMATED_FORMATS = {"PNG", "WEBP", "AVIF"}
+
+
+def _max_pixels(image_format: str | None) -> int:
+    return MAX_JPEG_PIXELS if image_format in _DRAFT_FORMATS else MAX_PIXELS
+
+
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
@@ -102,16 +112,21 @@ def inspect_upload(file: IO[bytes], *, name: str = "") -> InspectedImage:
             _("%(name)s is larger than %(max)s MB.") % {"name": label, "max": MAX_BYTES // 2**20}
         )
     file.seek(0)
+    # Pillow's own check at opening applies the largest limit; the format's comes next.
+    limit = MAX_JPEG_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 if image.format not in ACCEPTED_FORMATS:
                     raise UnidentifiedImageError(image.format)
-                if getattr(image, "n_frames", 1) > 2:  # MPO photos carry a preview frame
+                limit = _max_pixels(image.format)
+                # Phones' JPEGs (MPO) and HEIC carry more images (preview, depth or gain
+                # maps): only the first is used. An animated PNG or WebP is no photo.
+                if image.format in _ANIMATED_FORMATS and getattr(image, "is_animated", False):
                     raise UnidentifiedImageError("animation")
                 width, height = image.size
-                if width * height > MAX_PIXELS:
+                if width * height > limit:
                     raise Image.DecompressionBombError("too many pixels")
                 if image.format in _DRAFT_FORMATS:
                     # At 1/8 scale every byte is still entropy-decoded, so damage is still
@@ -129,7 +144,7 @@ def inspect_upload(file: IO[bytes], *, name: str = "") -> InspectedImage:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             _("%(name)s has more than %(max)s million pixels.")
-            % {"name": label, "max": MAX_PIXELS // 1_000_000}
+            % {"name": label, "max": limit // 1_000_000}
         ) from error
     except UnidentifiedImageError as error:
         raise ValidationError(

@@ -18,6 +18,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from backend.fields import DateTimeField
 from geo.filters import parse_bbox
 from signalements import selectors
 from signalements.models import Status
@@ -46,7 +47,7 @@ class MapQuerySerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Statuses (repeat the parameter for several)."),
     )
-    since = serializers.DateTimeField(
+    since = DateTimeField(
         required=False, help_text=gettext_lazy("Only reports created since then.")
     )
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -9,8 +8,11 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from backend import parsers
+from backend.fields import DateTimeField
 from backend.models import Direction, User
 from signalements.models import (
     Category,
@@ -89,7 +91,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class UpdatedSinceSerializer(serializers.Serializer):
-    updated_since = serializers.DateTimeField(
+    updated_since = DateTimeField(
         required=False,
         help_text=gettext_lazy(
             "Only what changed since then, inactive entries included so a cache can drop them."
@@ -276,8 +278,8 @@ class AnswersField(serializers.JSONField):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
             try:
-                data = json.loads(data) if data.strip() else {}
-            except ValueError:
+                data = parsers.loads(data) if data.strip() else {}
+            except ParseError:
                 raise serializers.ValidationError(_("A JSON object is expected.")) from None
         if not isinstance(data, dict):
             raise serializers.ValidationError(_("A JSON object is expected."))

@@ -7,7 +7,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import Conflict
 from backend.models import Organisation, User
-from backend.parsers import parse_float, parse_int
+from backend.parsers import datetime_in_range, parse_float, parse_int
 from backend.services import user_for_email
 from signalements import services as signalement_services
 from signalements import workflow
@@ -214,24 +214,12 @@ def param_datetime(data: QueryDict, name: str) -> datetime | None:
     raise bad_parameter(_("%(name)s must be an ISO 8601 date and time.") % {"name": name})
 
 
-# Far enough from the ends of the calendar that a time zone or a 90-day window never
-# overflows ``datetime``.
-_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
-
-
 def _within_calendar(parsed: datetime, name: str) -> datetime:
-    try:
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-        in_utc = parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
-        in_utc = None
-    if in_utc is None or not _EARLIEST <= in_utc <= _LATEST:
+    if not datetime_in_range(parsed):
         raise bad_parameter(
             _("%(name)s must be a date between the years 1900 and 9000.") % {"name": name}
         )
-    return parsed
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 def param_float(data: QueryDict, name: str, *, low: float, high: float) -> float | None:

@@ -10,9 +10,10 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -53,8 +54,9 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 return respond_error(fmt, error.code, error.description)
             except ValidationError as error:
                 return respond_error(fmt, 400, services.as_bad_parameter(error).description)
-            except SuspiciousOperation:
-                # Too many fields, a body too large, a malformed multipart body...
+            except (SuspiciousOperation, BadRequest, MultiPartParserError):
+                # Too many fields, a body too large, a malformed multipart body, a form
+                # in another encoding than UTF-8...
                 return respond_error(fmt, 400, _("The request could not be understood."))
             except DatabaseError:
                 logger.exception("Open311: database error")

@@ -85,3 +85,17 @@ def test_every_csv_file_of_the_project_is_written_through_the_one_writer():
         and direct.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (";=1+1", ";'=1+1"),
+        ("voir, =HYPERLINK(\"http://x\")", "voir, '=HYPERLINK(\"http://x\")"),
+        ("a;  @SUM(A1)", "a;  '@SUM(A1)"),
+        ("tab\t+1", "tab\t'+1"),
+    ],
+)
+def test_a_formula_after_a_separator_is_neutralised_too(text, written):
+    # French spreadsheets split a comma file at ";": what follows starts a cell.
+    assert spreadsheet_cell(text) == written

@@ -11,7 +11,6 @@ answer under ``/api/`` is in the error shape.
 from __future__ import annotations
 
 import json
-import os
 import re
 from urllib.parse import quote
 
@@ -26,9 +25,7 @@ from push.models import Device, Notification
 from signalements.models import Category, Signalement, Theme
 from tests import figures
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("spatialite"), reason="run on PostGIS"
-)
+# Run on both databases: SQLite overflows where PostgreSQL does not (integers past 2**63).
 
 PERSONAS = (None, "citoyen@demo.test")
 # Staff endpoints are also called by the staff who get past their permissions.
@@ -44,6 +41,8 @@ STAFF = {
 # Raw JSON texts, so that what Python's json would never write (1e400, NaN) is sent as is.
 HOSTILE_VALUES = (
     '"\\u0000"',
+    '"\\ud800"',
+    '"a\\udfffb"',
     '"a\\u0000b"',
     "1e400",
     "-1e400",
@@ -62,7 +61,23 @@ HOSTILE_VALUES = (
 )
 NON_OBJECT_BODIES = ("[]", "[1, 2]", '"text"', "12", "null", "true", "[" * 5000 + "]" * 5000)
 DEEP_OBJECT = '{"a": ' * 5000 + "1" + "}" * 5000
-HOSTILE_QUERY = ("\x00", "a\x00b", "1e400", "nan", "inf", "-inf", "²", "١٢", "9" * 30, "-1")
+HOSTILE_QUERY = (
+    "\x00",
+    "a\x00b",
+    "1e400",
+    "nan",
+    "inf",
+    "-inf",
+    "²",
+    "١٢",
+    "9" * 30,
+    "99999999999999999999",
+    "-1e20",
+    "-1",
+    "0001-01-01",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00+14:00",
+)
 HOSTILE_QUERY_PAIRS = (
     ("bbox", "nan,nan,nan,nan"),
     ("bbox", "-inf,-inf,inf,inf"),
@@ -407,3 +422,96 @@ def test_one_hostile_field_in_a_valid_body_never_answers_5xx(db, method, path):
                 body = json.dumps({k: v for k, v in valid.items() if k != name})
                 body = (body[:-1] + ", " if len(body) > 2 else "{") + f'"{name}": {value}}}'
             _check(_send(client, method, url, body), f"{method} {url} {name}={value[:40]}")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/auth/token/", '{"email": "\\ud800", "password": "x"}', "email"),
+        (
+            "/api/v1/auth/register/",
+            '{"email": "a@b.fr", "password": "x", "language": "\\ud800"}',
+            "language",
+        ),
+        ("/api/v1/contact/", '{"kind": "\\ud800", "body": "x"}', "kind"),
+    ],
+)
+def test_a_lone_surrogate_is_a_400_naming_the_field(api, db, path, body, field):
+    response = api.generic("POST", path, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["fields"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/auth/token/", "/api/v1/contact/", "/open311/v2/requests.json"]
+)
+@pytest.mark.parametrize("charset", ["iso-8859-1", "utf-16"])
+def test_a_form_in_another_encoding_is_a_400(api, db, path, charset):
+    response = api.generic(
+        "POST",
+        path,
+        "email=a&password=b",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/signalements/?category=99999999999999999999",
+        "/api/v1/signalements/?created_since=0001-01-01",
+        "/api/v1/signalements/?created_since=9999-12-31T23:59:59-12:00",
+        "/api/v1/categories/?updated_since=0001-01-01",
+        "/api/v1/themes/?updated_since=0001-01-01",
+        "/api/v1/signalements/map/?since=0001-01-01",
+        "/api/v1/stats/signalements/?category=99999999999999999999",
+        "/api/v1/stats/signalements/?since=0001-01-01T00:00:00%2B14:00",
+    ],
+)
+def test_filters_at_the_ends_of_numbers_and_dates_name_the_parameter(api, db, url):
+    response = api.get(url)
+    assert response.status_code == 400, (url, response.status_code, response.content[:300])
+    parameter = url.split("?", 1)[1].split("=", 1)[0]
+    assert parameter in response.json()["fields"], response.json()
+
+
+def test_an_agent_filter_past_a_bigint_names_the_parameter(client_for, agent_voirie):
+    for url in (
+        "/api/v1/agent/signalements/?category=-1e20",
+        "/api/v1/agent/signalements/?created_since=0001-01-01",
+    ):
+        response = client_for(agent_voirie).get(url)
+        assert response.status_code == 400, (url, response.content[:300])
+
+
+def test_answers_nested_thousands_deep_in_a_multipart_report_are_a_400(client_for, citizen):
+    response = client_for(citizen).post(
+        "/api/v1/signalements/",
+        {
+            "category": Category.objects.values_list("pk", flat=True).first(),
+            "latitude": "43.8367",
+            "longitude": "4.3601",
+            "answers": "[" * 5000 + "]" * 5000,
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert "answers" in response.json()["fields"]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_path_without_its_final_slash_is_a_404_naming_the_right_one(api, db, settings, method):
+    settings.DEBUG = True
+    response = api.generic(method, "/api/v1/signalements", "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert "/api/v1/signalements/" in response.json()["detail"]
+
+
+def test_open311_with_an_empty_multipart_boundary_is_a_400(api, db):
+    response = api.generic(
+        "POST", "/open311/v2/requests.xml", "x", content_type="multipart/form-data; boundary="
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert b"<code>400</code>" in response.content
