@@ -9,11 +9,22 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo
 
-$PY manage.py db_worker --no-startup-delay &
+# Links in e-mails point to this server.
+export FRONTEND_URL="${FRONTEND_URL:-http://127.0.0.1:${PORT}}"
+
+# The worker and the scheduler are started again if they stop (a crash must not leave
+# photos processing and e-mails unsent for the rest of the demo).
+keep_running() {
+    while true; do
+        "$@" || echo "==> '$*' stopped (exit $?); starting it again" >&2
+        sleep 2
+    done
+}
+keep_running $PY manage.py db_worker --no-startup-delay &
 worker=$!
-$PY manage.py scheduler --loop &
+keep_running $PY manage.py scheduler --loop &
 scheduler=$!
-trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
+trap 'pkill -P $worker; pkill -P $scheduler; kill $worker $scheduler 2>/dev/null; true' EXIT INT TERM
 
 cat <<MSG
 
