@@ -13,7 +13,8 @@ lives in the module of the same name in each layer that has something for it:
 - ``actors``: the actor directory and its validation.
 - ``contact``: messages of the contact form, handled by staff.
 - ``contributions``: ideas, questions and comments, supports and flags.
-- ``moderation``: the charter, each organisation's settings, decisions, the queue and the log.
+- ``moderation``: the charter, each organisation's settings, decisions, the queue and the log;
+  ``services/moderation.py`` is the state machine, the only code that moves a contribution.
 - ``answers``: the owning direction's official answer to a contribution.
 - ``restitution``: restitutions, their documents and key figures, and overdue ones.
 

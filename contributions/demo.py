@@ -32,6 +32,7 @@ from contributions.models import (
     Restitution,
     Theme,
 )
+from contributions.services.moderation import moderation_load
 from geo.models import Commune
 
 THEMES = [
@@ -364,18 +365,14 @@ def _resident(email: str, first_name: str, last_name: str) -> User:
 def _contribution(
     consultation: Consultation, author: User, body: str, *, state: str, when: datetime, **values
 ) -> Contribution:
-    contribution, _ = Contribution.objects.get_or_create(
-        consultation=consultation,
-        author=author,
-        body=body,
-        defaults={
-            "state": state,
-            "created_at": when,
-            "published_at": when if state == Contribution.State.PUBLISHED else None,
-            **values,
-        },
+    existing = Contribution.objects.filter(
+        consultation=consultation, author=author, body=body
+    ).first()
+    if existing is not None:
+        return existing
+    return moderation_load(
+        consultation=consultation, author=author, body=body, state=state, created_at=when, **values
     )
-    return contribution
 
 
 def load_contributions(*, now: datetime) -> None:

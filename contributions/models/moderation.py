@@ -75,6 +75,7 @@ class ModerationDecision(models.Model):
         HIDE = "hide", _("hide")
         RESTORE = "restore", _("restore")
         AUTO_HIDE = "auto_hide", _("hidden by flags")
+        RESUBMIT = "resubmit", _("edited by the author, back to moderation")
 
     organisation = models.ForeignKey(
         "backend.Organisation",
@@ -95,7 +96,10 @@ class ModerationDecision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Empty when the flags hid the contribution."),
+        help_text=_(
+            "Empty when the move was not a moderator's: the flags hid the contribution, "
+            "or its author edited it."
+        ),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     from_state = models.CharField(_("from state"), max_length=10, choices=Contribution.State)

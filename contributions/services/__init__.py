@@ -7,7 +7,7 @@
 - ``actors``: Registering, editing and validating the actors of the directory.
 - ``contact``: Contact messages: acknowledgement, redirection, reply, closing.
 - ``contributions``: Writing, editing, supporting and flagging contributions.
-- ``moderation``: Moderators' decisions on contributions, logged and told to the author.
+- ``moderation``: The state machine of contributions: every move, logged and told.
 - ``answers``: The official answer of the owning direction to a contribution.
 - ``restitution``: Writing and publishing the restitution of a consultation.
 """

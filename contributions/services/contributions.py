@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import PermissionDenied
 
 from backend.errors import Conflict
@@ -21,16 +20,16 @@ from contributions.models import (
     Contribution,
     ContributionFlag,
     ContributionSupport,
-    ModerationDecision,
     Theme,
 )
-from contributions.selectors.moderation import flag_threshold, organisation_moderators
 from contributions.services.consultations import consultation_check_participation
+from contributions.services.moderation import (
+    moderation_count_flags,
+    moderation_resubmit,
+    moderation_submit,
+)
 from geo.models import Commune
 from geo.services import commune_locate
-from push import services as push
-from push.models import Kind
-from push.texts import bilingual
 
 MAX_CONTRIBUTION_LENGTH = 5000
 
@@ -111,10 +110,9 @@ def contribution_create(
         if kind == Contribution.Kind.QUESTION and not consultation.questions_allowed:
             raise ValidationError({"kind": _("Questions are not enabled on this consultation.")})
     _check_theme(consultation, theme)
-    now = timezone.now()
-    immediate = consultation.moderation_mode == Consultation.Moderation.A_POSTERIORI
-    return Contribution.objects.create(
+    return moderation_submit(
         consultation=consultation,
+        created_at=timezone.now(),
         author=author,
         kind=kind,
         parent=parent,
@@ -123,9 +121,6 @@ def contribution_create(
         location=location,
         commune=_place(consultation, location),
         theme=theme,
-        state=Contribution.State.PUBLISHED if immediate else Contribution.State.PENDING,
-        published_at=now if immediate else None,
-        created_at=now,
     )
 
 
@@ -138,6 +133,8 @@ def contribution_update(
     theme: Theme | None = UNSET,
 ) -> Contribution:
     """The author edits; under a priori moderation the text goes back to the queue."""
+    # Locked and read afresh: the edit starts from any decision a moderator made meanwhile.
+    contribution.refresh_from_db(from_queryset=Contribution.objects.select_for_update())
     consultation = contribution.consultation
     consultation_check_participation(consultation=consultation)
     if body is not None:
@@ -149,10 +146,8 @@ def contribution_update(
         _check_theme(consultation, theme)
         contribution.theme = theme
     contribution.edited_at = timezone.now()
-    if consultation.moderation_mode == Consultation.Moderation.A_PRIORI:
-        # What a moderator validated is no longer what is shown: it is checked again.
-        contribution.state = Contribution.State.PENDING
-    contribution.save()
+    contribution.save(update_fields=["body", "location", "commune", "theme", "edited_at"])
+    moderation_resubmit(contribution=contribution)
     return contribution
 
 
@@ -175,12 +170,7 @@ def contribution_unsupport(*, contribution: Contribution, user: User) -> None:
 def contribution_flag(
     *, contribution_id: int, user: User, reason: CharterReason, comment: str = ""
 ) -> ContributionFlag:
-    """Flag a published contribution; at the threshold it is hidden pending review.
-
-    The contribution row is locked so that two flags crossing the threshold at
-    the same time are counted one after the other: it is hidden, and moderators
-    told, once.
-    """
+    """Flag a published contribution; at the threshold it is hidden pending review."""
     with transaction.atomic():
         contribution = (
             Contribution.objects.select_for_update(of=("self",))
@@ -199,32 +189,5 @@ def contribution_flag(
         flag = ContributionFlag.objects.create(
             contribution=contribution, user=user, reason=reason, comment=comment
         )
-        flags = contribution.flags.all()
-        if contribution.reviewed_at is not None:
-            # A moderator kept it: only the flags since then count.
-            flags = flags.filter(created_at__gt=contribution.reviewed_at)
-        if flags.count() < flag_threshold(organisation_id=organisation_id):
-            return flag
-        now = timezone.now()
-        contribution.state = Contribution.State.HIDDEN
-        contribution.flagged_at = now
-        contribution.save(update_fields=["state", "flagged_at"])
-        ModerationDecision.objects.create(
-            organisation_id=organisation_id,
-            contribution=contribution,
-            moderator=None,
-            action=ModerationDecision.Action.AUTO_HIDE,
-            from_state=Contribution.State.PUBLISHED,
-            to_state=Contribution.State.HIDDEN,
-            created_at=now,
-        )
-        push.notify(
-            users=organisation_moderators(organisation_id=organisation_id),
-            kind=Kind.MODERATION,
-            title=bilingual(gettext_lazy("A contribution was hidden after flags")),
-            body=bilingual(contribution.consultation.title),
-            link_type="moderation",
-            link_id=contribution.pk,
-            collapse_key=f"contribution-{contribution.pk}-flagged-{now.timestamp()}",
-        )
+        moderation_count_flags(contribution=contribution)
         return flag
