@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -37,9 +41,15 @@ from contributions.services.actors import actor_validate
 from contributions.services.consultations import (
     consultation_alert_opening,
     consultation_publish,
-    phase_announce,
+    phase_check_dates,
+    phase_create,
 )
-from contributions.services.meetings import document_fill_metadata, meeting_announce
+from contributions.services.meetings import (
+    document_add,
+    document_fill_metadata,
+    meeting_check_registration,
+    meeting_create,
+)
 from contributions.services.moderation import moderation_decide
 from contributions.services.restitution import restitution_check_visibility
 
@@ -53,13 +63,45 @@ class ConsultationForm(forms.ModelForm):
         return sanitize_html(self.cleaned_data.get("body", ""))
 
 
+class PhaseForm(forms.ModelForm):
+    """The dates follow the rule of ``phase_create``, shown on the field."""
+
+    class Meta:
+        model = Phase
+        exclude: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("starts_on"):
+            phase_check_dates(starts_on=cleaned["starts_on"], ends_on=cleaned.get("ends_on"))
+        return cleaned
+
+
+class MeetingForm(forms.ModelForm):
+    """The registration follows the rule of ``meeting_create``, shown on the field."""
+
+    class Meta:
+        model = Meeting
+        exclude: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        meeting_check_registration(
+            registration=cleaned.get("registration", ""),
+            registration_url=cleaned.get("registration_url", ""),
+        )
+        return cleaned
+
+
 class PhaseInline(admin.TabularInline):
     model = Phase
+    form = PhaseForm
     extra = 0
 
 
 class MeetingInline(admin.StackedInline):
     model = Meeting
+    form = MeetingForm
     extra = 0
     fields = [
         ("title", "starts_at", "ends_at"),
@@ -75,6 +117,23 @@ class DocumentInline(admin.TabularInline):
     extra = 0
     fields = ["title", "file", "position", "size"]
     readonly_fields = ["size"]
+
+
+_CREATE: dict[type[models.Model], Callable[..., models.Model]] = {
+    Phase: phase_create,
+    Meeting: meeting_create,
+    Document: document_add,
+}
+
+
+def _inline_values(form: forms.ModelForm) -> dict[str, Any]:
+    """What an inline row was given, as the keyword arguments of its service."""
+    names = {field.name for field in form._meta.model._meta.concrete_fields}
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in names and name not in ("id", "consultation")
+    }
 
 
 @admin.register(Theme)
@@ -142,18 +201,22 @@ class ConsultationAdmin(MapAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        """New phases, meetings and documents are made by their services, which announce them."""
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
+        form_of = {id(inline_form.instance): inline_form for inline_form in formset.forms}
+        created = []
         for instance in instances:
-            is_new = instance.pk is None
+            if instance.pk is None:
+                values = _inline_values(form_of[id(instance)])
+                created.append(_CREATE[type(instance)](consultation=formset.instance, **values))
+                continue
             if isinstance(instance, Document):
                 document_fill_metadata(document=instance)
             instance.save()
-            if is_new and isinstance(instance, Phase):
-                phase_announce(phase=instance)
-            if is_new and isinstance(instance, Meeting):
-                meeting_announce(meeting=instance)
+        # The change message names what the services made.
+        formset.new_objects = created
         formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
@@ -278,8 +341,11 @@ class ContributionAdmin(MapAdmin):
                     message=form.cleaned_data.get("message") or "",
                 )
                 done += 1
-            except (APIException, forms.ValidationError) as error:
+            except APIException as error:
                 self.message_user(request, f"#{contribution.pk}: {error}", messages.WARNING)
+            except forms.ValidationError as error:
+                why = " ".join(error.messages)
+                self.message_user(request, f"#{contribution.pk}: {why}", messages.WARNING)
         self.message_user(
             request, _("%(count)d contributions moderated.") % {"count": done}, messages.SUCCESS
         )

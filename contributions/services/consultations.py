@@ -189,6 +189,11 @@ def phase_announce(*, phase: Phase) -> None:
     )
 
 
+def phase_check_dates(*, starts_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
+
+
 @transaction.atomic
 def phase_create(
     *,
@@ -199,8 +204,7 @@ def phase_create(
     description: str = "",
     position: int = 0,
 ) -> Phase:
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
+    phase_check_dates(starts_on=starts_on, ends_on=ends_on)
     phase = Phase.objects.create(
         consultation=consultation,
         name=name,

@@ -34,12 +34,18 @@ def meeting_announce(*, meeting: Meeting) -> None:
     )
 
 
+def meeting_check_registration(*, registration: str, registration_url: str) -> None:
+    if registration == Meeting.Registration.EXTERNAL and not registration_url:
+        raise ValidationError({"registration_url": _("An external registration needs a link.")})
+
+
 @transaction.atomic
 def meeting_create(*, consultation: Consultation, **fields: Any) -> Meeting:
     meeting = Meeting(consultation=consultation, **fields)
     meeting.full_clean(exclude=["consultation"])
-    if meeting.registration == Meeting.Registration.EXTERNAL and not meeting.registration_url:
-        raise ValidationError({"registration_url": _("An external registration needs a link.")})
+    meeting_check_registration(
+        registration=meeting.registration, registration_url=meeting.registration_url
+    )
     meeting.save()
     meeting_announce(meeting=meeting)
     return meeting
