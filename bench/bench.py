@@ -319,7 +319,7 @@ def map_floor(zoom: int, filters: dict[str, Any] | None = None, samples: int = 8
     from django.db import connection
     from django.utils.dateparse import parse_datetime
 
-    from signalements import selectors
+    from signalements.selectors.map import map_sql
 
     filters = filters or {}
     rng = random.Random(zoom)
@@ -327,7 +327,7 @@ def map_floor(zoom: int, filters: dict[str, Any] | None = None, samples: int = 8
     with connection.cursor() as cursor:
         for _ in range(samples):
             box = tuple(float(v) for v in viewport(rng, zoom).split(","))
-            sql, params = selectors.map_sql(
+            sql, params = map_sql(
                 bbox=box,
                 zoom=zoom,
                 categories=filters.get("category"),

@@ -17,10 +17,12 @@ from rest_framework.response import Response
 from backend.pagination import PageNumberPagination
 from backend.parsers import FormParser, JSONParser, MultiPartParser
 from backend.spreadsheets import csv_writer
-from signalements import selectors, serializers, services
+from signalements import serializers, services
 from signalements.filters import AgentSignalementFilter, StatsFilter
 from signalements.models import Signalement
 from signalements.permissions import IsDirectionStaff
+from signalements.selectors.reports import signalement_queue
+from signalements.selectors.stats import signalement_stats_cached
 
 
 class AgentSignalementViewSet(
@@ -41,7 +43,7 @@ class AgentSignalementViewSet(
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
             return Signalement.objects.none()
-        return selectors.signalement_queue(user=self.request.user).order_by("resolve_due_at", "id")
+        return signalement_queue(user=self.request.user).order_by("resolve_due_at", "id")
 
     def get_serializer_class(self):  # noqa: ANN201
         if self.action == "retrieve":
@@ -275,7 +277,5 @@ class SignalementStatsView(generics.GenericAPIView):
         if not filters.is_valid():
             raise translate_validation(filters.errors)
         return Response(
-            selectors.signalement_stats_cached(
-                queryset=filters.qs, filters=filters.form.cleaned_data
-            )
+            signalement_stats_cached(queryset=filters.qs, filters=filters.form.cleaned_data)
         )

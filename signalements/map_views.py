@@ -3,7 +3,7 @@
 Below zoom 16 the clusters are read from the per-cell counts (``MapCell``,
 ``MapCellMonth``), which PostgreSQL triggers keep as reports change: they are installed
 by signalements/migrations/0004_map_cells.py and 0005_map_cells_by_month.py. The SQL
-is ``selectors.map_sql``; SpatiaLite groups the reports in Python instead.
+is ``selectors.map.map_sql``; SpatiaLite groups the reports in Python instead.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 
 from backend.fields import DateTimeField
 from geo.filters import parse_bbox
-from signalements import selectors
 from signalements.models import Status
+from signalements.selectors.map import signalement_map
 
 MAX_ZOOM = 22
 
@@ -100,7 +100,7 @@ class SignalementMapView(APIView):
         query = MapQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data: dict[str, Any] = query.validated_data
-        body = selectors.signalement_map(
+        body = signalement_map(
             bbox=data["bbox"],
             zoom=data["zoom"],
             categories=data.get("category"),

@@ -24,7 +24,7 @@ from signalements.models import (
     Status,
     Theme,
 )
-from signalements.selectors import is_overdue
+from signalements.selectors.reports import is_overdue
 from signalements.services import MAX_DESCRIPTION, MAX_PHOTOS
 
 # Catalogue ----------------------------------------------------------------------------------

@@ -19,9 +19,16 @@ from backend.parsers import FormParser, JSONParser, MultiPartParser
 from backend.renderers import GeoJSONRenderer
 from backend.throttling import ScopedRateThrottle
 from geo.filters import InBBoxFilter
-from signalements import selectors, serializers, services
+from signalements import serializers, services
 from signalements.filters import SignalementFilter
 from signalements.models import Category, Signalement, Status, Theme
+from signalements.selectors.geojson import features_in_database, signalement_features
+from signalements.selectors.reports import (
+    signalement_list_mine,
+    signalement_list_public,
+    signalement_nearby,
+    signalement_visible,
+)
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -157,20 +164,20 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # noqa: ANN201
         if self.action == "list":
-            return selectors.signalement_list_public()
-        return selectors.signalement_visible(user=self.request.user)
+            return signalement_list_public()
+        return signalement_visible(user=self.request.user)
 
     def _wants_geojson(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format == "geojson"
 
     def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
-        if not (self._wants_geojson() and selectors.features_in_database()):
+        if not (self._wants_geojson() and features_in_database()):
             return super().list(request, *args, **kwargs)
         # The database writes the features: a page of 500 costs what its query costs.
         queryset = self.filter_queryset(Signalement.objects.public())
         page = self.paginate_queryset(queryset.values("id", "created_at"))
-        features = selectors.signalement_features(
+        features = signalement_features(
             ids=[row["id"] for row in page],
             media_prefix=request.build_absolute_uri(settings.MEDIA_URL),
         )
@@ -212,7 +219,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
             public_message=data.validated_data.get("public_message", ""),
         )
         body = serializers.SignalementDetailSerializer(
-            selectors.signalement_visible(user=request.user).get(pk=pk),
+            signalement_visible(user=request.user).get(pk=pk),
             context=self.get_serializer_context(),
         ).data
         return Response(body)
@@ -232,7 +239,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
             data = serializers.SignalementCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             created = services.signalement_create(reporter=request.user, **data.validated_data)
-            signalement = selectors.signalement_visible(user=request.user).get(pk=created.pk)
+            signalement = signalement_visible(user=request.user).get(pk=created.pk)
             body = serializers.SignalementSerializer(
                 signalement, context=self.get_serializer_context()
             ).data
@@ -280,7 +287,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         """Open reports of the category close to a point: maybe the problem is already known."""
         query = serializers.NearbyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        found = selectors.signalement_nearby(**query.validated_data)[:20]
+        found = signalement_nearby(**query.validated_data)[:20]
         body = serializers.NearbySerializer(
             found, many=True, context=self.get_serializer_context()
         ).data
@@ -315,4 +322,4 @@ class MySignalementsView(generics.ListAPIView):
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
             return Signalement.objects.none()
-        return selectors.signalement_list_mine(user=self.request.user)
+        return signalement_list_mine(user=self.request.user)

@@ -47,9 +47,7 @@ def _serializer_page(api, params: dict, url: str = URL) -> dict:
     """The same page written by SignalementGeoSerializer (the database path turned off)."""
     from unittest import mock
 
-    from signalements import selectors
-
-    with mock.patch.object(selectors, "features_in_database", return_value=False):
+    with mock.patch("signalements.views.features_in_database", return_value=False):
         return api.get(url, params).json()
 
 
@@ -68,13 +66,14 @@ def test_the_database_writes_the_same_features_as_the_serializer(
 ):
     from django.db import connection
 
-    from signalements import photos, selectors, services
+    from signalements import photos, services
     from signalements.models import Signalement
+    from signalements.selectors.geojson import features_in_database
     from tests.signalements.factories import SAINT_GILLES, jpeg_bytes, upload
 
     if connection.vendor != "postgresql":
         pytest.skip("the database writes GeoJSON on PostgreSQL only")
-    assert selectors.features_in_database(), "the page below must come from the database"
+    assert features_in_database(), "the page below must come from the database"
     with_photo = file_report(
         citizen, slug="depot-sauvage", photos=[upload(jpeg_bytes(size=(900, 600)))], answers={}
     )

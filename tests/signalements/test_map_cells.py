@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from signalements import selectors
 from signalements.models import Category, MapCell, MapCellMonth, Signalement, Status
+from signalements.selectors import map as map_selectors
 from tests.signalements.factories import NIMES, SAINT_GILLES, file_report
 
 pytestmark = [
@@ -44,8 +44,8 @@ def _summary(body: dict) -> list:
 
 def assert_counts_match(zoom: int = 11, **filters: object) -> dict:
     """The map from the counts equals the live grouping, for the whole territory."""
-    from_cells = json.loads(selectors.signalement_map(bbox=TERRITORY, zoom=zoom, **filters))
-    live = selectors._signalement_map_python(
+    from_cells = json.loads(map_selectors.signalement_map(bbox=TERRITORY, zoom=zoom, **filters))
+    live = map_selectors._signalement_map_python(
         bbox=TERRITORY,
         zoom=zoom,
         categories=filters.get("categories"),
@@ -68,9 +68,9 @@ def _count_at(body: dict, report: Signalement) -> int:
 
 
 def test_the_map_reads_the_counts_below_zoom_16():
-    sql, _params = selectors.map_sql(bbox=TERRITORY, zoom=11)
+    sql, _params = map_selectors.map_sql(bbox=TERRITORY, zoom=11)
     assert MapCell._meta.db_table in sql
-    sql, _params = selectors.map_sql(bbox=TERRITORY, zoom=16)
+    sql, _params = map_selectors.map_sql(bbox=TERRITORY, zoom=16)
     assert MapCell._meta.db_table not in sql
 
 
@@ -140,7 +140,7 @@ def test_a_period_adds_whole_months_and_the_partial_one(citizen, days):
         )
     since = now - timedelta(days=days)
     body = assert_counts_match(zoom=9, since=since)
-    sql, _params = selectors.map_sql(bbox=TERRITORY, zoom=9, since=since)
+    sql, _params = map_selectors.map_sql(bbox=TERRITORY, zoom=9, since=since)
     assert MapCellMonth._meta.db_table in sql
     assert sum(f["properties"].get("count", 1) for f in body["features"]) == (
         Signalement.objects.public().filter(created_at__gte=since).count()

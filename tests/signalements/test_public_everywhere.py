@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from geo.models import Commune
-from signalements import selectors
 from signalements.models import Category, MapCell, MapCellMonth, Signalement, Status
+from signalements.selectors import map as map_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def _public_in(box: tuple[float, float, float, float], **lookups: object) -> int
 
 
 def _map_total(zoom: int, **filters: object) -> int:
-    body = json.loads(selectors.signalement_map(bbox=BOX, zoom=zoom, **filters))
+    body = json.loads(map_selectors.signalement_map(bbox=BOX, zoom=zoom, **filters))
     return sum(f["properties"].get("count", 1) for f in body["features"])
 
 
@@ -90,7 +90,7 @@ def _sql_public_ids(ids: list[int]) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.id FROM {table} s JOIN {categories} c ON c.id = s.category_id "
-            f"WHERE {selectors.public_sql()} AND s.id IN ({', '.join(['%s'] * len(ids))})",
+            f"WHERE {map_selectors.public_sql()} AND s.id IN ({', '.join(['%s'] * len(ids))})",
             ids,
         )
         return {row[0] for row in cursor.fetchall()}
@@ -107,8 +107,8 @@ def test_the_map_condition_selects_what_public_selects(reports, change):
 
 
 def test_the_category_part_alone_is_the_category_lookups_of_public():
-    assert selectors.public_sql(report=None) == "c.is_public"
-    assert selectors.public_sql() == "s.is_public AND c.is_public"
+    assert map_selectors.public_sql(report=None) == "c.is_public"
+    assert map_selectors.public_sql() == "s.is_public AND c.is_public"
 
 
 def _counted(model: type, level: int) -> int:
@@ -117,7 +117,7 @@ def _counted(model: type, level: int) -> int:
         cursor.execute(
             f"SELECT coalesce(sum(m.n), 0) FROM {model._meta.db_table} m "
             f"JOIN {Category._meta.db_table} c ON c.id = m.category_id "
-            f"WHERE m.level = %s AND {selectors.public_sql(report=None)}",
+            f"WHERE m.level = %s AND {map_selectors.public_sql(report=None)}",
             [level],
         )
         return cursor.fetchone()[0]
@@ -140,8 +140,8 @@ def test_the_map_counts_what_public_counts_at_every_zoom(reports, change, zoom):
     if change:
         _changed(reports)
     box = BOX
-    if zoom < selectors.MAP_POINTS_ZOOM:
-        box = selectors._cells_box(BOX, selectors.map_cell_size(zoom=zoom, bbox=BOX))
+    if zoom < map_selectors.MAP_POINTS_ZOOM:
+        box = map_selectors._cells_box(BOX, map_selectors.map_cell_size(zoom=zoom, bbox=BOX))
     assert _map_total(zoom) == _public_in(box)
 
 
@@ -156,7 +156,7 @@ def test_the_map_by_month_counts_what_public_counts(reports, change):
     Signalement.objects.filter(pk__in=_ours(reports)[::2]).update(created_at=old)
     since = datetime(old.year, old.month, 15, tzinfo=UTC)
     zoom = 9
-    box = selectors._cells_box(BOX, selectors.map_cell_size(zoom=zoom, bbox=BOX))
+    box = map_selectors._cells_box(BOX, map_selectors.map_cell_size(zoom=zoom, bbox=BOX))
     assert _map_total(zoom, since=since) == _public_in(box, created_at__gte=since)
     assert _public_in(box, created_at__gte=since) > 0
 
@@ -167,7 +167,7 @@ def test_the_live_grouping_counts_what_public_counts(reports, change, monkeypatc
     if change:
         _changed(reports)
     # A cell size that no level of counts has: the reports are grouped live.
-    monkeypatch.setattr(selectors, "map_level", lambda size: None)
+    monkeypatch.setattr(map_selectors, "map_level", lambda size: None)
     zoom = 12
-    box = selectors._cells_box(BOX, selectors.map_cell_size(zoom=zoom, bbox=BOX))
+    box = map_selectors._cells_box(BOX, map_selectors.map_cell_size(zoom=zoom, bbox=BOX))
     assert _map_total(zoom) == _public_in(box)

@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from signalements import selectors
+from signalements.selectors import stats as stats_selectors
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/stats/signalements/"
@@ -17,7 +17,10 @@ def computed(settings):
     """Figures kept five minutes; counts how often they are really computed."""
     settings.STATS_CACHE_SECONDS = 300
     with mock.patch.object(
-        selectors, "signalement_stats", autospec=True, side_effect=selectors.signalement_stats
+        stats_selectors,
+        "signalement_stats",
+        autospec=True,
+        side_effect=stats_selectors.signalement_stats,
     ) as spy:
         yield spy
 
