@@ -91,7 +91,7 @@ def test_every_csv_file_of_the_project_is_written_through_the_one_writer():
     ("text", "written"),
     [
         (";=1+1", ";'=1+1"),
-        ("voir, =HYPERLINK(\"http://x\")", "voir, '=HYPERLINK(\"http://x\")"),
+        ('voir, =HYPERLINK("http://x")', 'voir, \'=HYPERLINK("http://x")'),
         ("a;  @SUM(A1)", "a;  '@SUM(A1)"),
         ("tab\t+1", "tab\t'+1"),
     ],
