@@ -1,4 +1,4 @@
-"""Helpers for tests that start real processes against the test database."""
+"""Helpers shared by tests: real processes against the test database, back-office forms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
+from django.forms import CheckboxInput, MultiWidget
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +36,33 @@ def manage(*args: str, timeout: float = 120, env: dict[str, str] | None = None):
         text=True,
         timeout=timeout,
     )
+
+
+def admin_form_data(response) -> dict[str, object]:
+    """What the browser would post back from a change page, every field as it was shown."""
+    data: dict[str, object] = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for bound in form:
+            widget, value = bound.field.widget, bound.value()
+            if isinstance(widget, MultiWidget):
+                parts = widget.decompress(value)
+                for suffix, sub, part in zip(
+                    widget.widgets_names, widget.widgets, parts, strict=True
+                ):
+                    data[bound.html_name + suffix] = sub.format_value(part) or ""
+            elif isinstance(widget, CheckboxInput):
+                if value:
+                    data[bound.html_name] = "on"
+            elif value is None:
+                data[bound.html_name] = ""
+            elif isinstance(value, GEOSGeometry):
+                data[bound.html_name] = value.ewkt
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(item) for item in value]
+            else:
+                data[bound.html_name] = widget.format_value(value) or ""
+    return data

@@ -7,9 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.gis.geos import GEOSGeometry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.forms import CheckboxInput, MultiWidget
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from contributions.models import (
 from contributions.services.contributions import contribution_create
 from contributions.services.moderation import MODERATION_FIELDS
 from push.models import Notification
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -45,43 +44,13 @@ def followed(open_consultation, other_citizen):
     return consultation
 
 
-def _posted(response) -> dict[str, object]:
-    """What the browser would post back from a change page, every field as it was shown."""
-    data: dict[str, object] = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for bound in form:
-            widget, value = bound.field.widget, bound.value()
-            if isinstance(widget, MultiWidget):
-                parts = widget.decompress(value)
-                for suffix, sub, part in zip(
-                    widget.widgets_names, widget.widgets, parts, strict=True
-                ):
-                    data[bound.html_name + suffix] = sub.format_value(part) or ""
-            elif isinstance(widget, CheckboxInput):
-                if value:
-                    data[bound.html_name] = "on"
-            elif value is None:
-                data[bound.html_name] = ""
-            elif isinstance(value, GEOSGeometry):
-                data[bound.html_name] = value.ewkt
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = widget.format_value(value) or ""
-    return data
-
-
 def _change_url(consultation) -> str:
     return f"/admin/contributions/consultation/{consultation.pk}/change/"
 
 
 def _with_row(back_office, consultation, prefix: str, row: dict[str, object]) -> dict:
     """The change form as shown, with one new row in the inline ``prefix``."""
-    data = _posted(back_office.get(_change_url(consultation)))
+    data = admin_form_data(back_office.get(_change_url(consultation)))
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
     data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
@@ -189,7 +158,7 @@ def published(open_consultation, citizen) -> Contribution:
 
 def test_a_state_posted_in_the_contribution_change_form_is_ignored(back_office, published):
     url = f"/admin/contributions/contribution/{published.pk}/change/"
-    data = _posted(back_office.get(url))
+    data = admin_form_data(back_office.get(url))
     data.update(state="hidden", flagged_at_0="01/01/2026", flagged_at_1="10:00:00")
 
     back_office.post(url, data)

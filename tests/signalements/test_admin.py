@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.gis.geos import GEOSGeometry
-from django.forms import CheckboxInput, MultiWidget
 from django.test import Client
 from django.utils.html import escape
 
 from backend.models import Membership
 from push.models import Notification
 from signalements.models import RoutingRule, Signalement, SignalementEvent, Status
+from tests.helpers import admin_form_data
 from tests.signalements.factories import SAINT_GILLES, file_report
 
 pytestmark = pytest.mark.django_db
@@ -53,36 +52,6 @@ def test_a_report_shows_its_routing_to_staff(admin_client_for):
 # The workflow in the back-office --------------------------------------------------------------
 
 
-def _posted(response) -> dict[str, object]:
-    """What the browser would post back from a change page, every field as it was shown."""
-    data: dict[str, object] = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for bound in form:
-            widget, value = bound.field.widget, bound.value()
-            if isinstance(widget, MultiWidget):
-                parts = widget.decompress(value)
-                for suffix, sub, part in zip(
-                    widget.widgets_names, widget.widgets, parts, strict=True
-                ):
-                    data[bound.html_name + suffix] = sub.format_value(part) or ""
-            elif isinstance(widget, CheckboxInput):
-                if value:
-                    data[bound.html_name] = "on"
-            elif value is None:
-                data[bound.html_name] = ""
-            elif isinstance(value, GEOSGeometry):
-                data[bound.html_name] = value.ewkt
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = widget.format_value(value) or ""
-    return data
-
-
 @pytest.fixture
 def road(citizen) -> Signalement:
     return file_report(citizen, at=SAINT_GILLES)
@@ -94,7 +63,7 @@ def _change_url(report: Signalement) -> str:
 
 def test_the_change_form_does_not_change_the_workflow_fields(admin_client_for, road, agent_eau):
     page = admin_client_for.get(_change_url(road))
-    data = _posted(page)
+    data = admin_form_data(page)
     other = Membership.objects.filter(user=agent_eau).first().direction
     data.update(
         status=Status.RESOLVED,
@@ -202,7 +171,7 @@ def test_the_transfer_action_hands_the_report_over_with_its_history(
 
 def test_timeline_events_cannot_be_added_edited_or_deleted(admin_client_for, road):
     page = admin_client_for.get(_change_url(road))
-    data = _posted(page)
+    data = admin_form_data(page)
     prefix = next(
         inline.formset.prefix
         for inline in page.context["inline_admin_formsets"]
