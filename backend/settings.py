@@ -250,11 +250,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "backend.parsers.JSONParser",
-        "backend.parsers.MultiPartParser",
-        "backend.parsers.FormParser",
-    ],
+    # JSON bodies; the views that receive files add the multipart parser themselves.
+    "DEFAULT_PARSER_CLASSES": ["backend.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -275,7 +272,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "backend.errors.exception_handler",
     "DEFAULT_METADATA_CLASS": "backend.metadata.PlainMetadata",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.schema.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -9,13 +9,23 @@ from geo.models import Commune
 COMMUNE_FIELDS = ["id", "insee_code", "name", "postcodes", "population", "organisation"]
 
 
-class CommuneSerializer(serializers.ModelSerializer):
+class CommuneFieldsMixin(serializers.Serializer):
+    postcodes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The slug of the organisation this commune is, if it is one."),
+    )
+
+
+class CommuneSerializer(CommuneFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Commune
         fields = [*COMMUNE_FIELDS]  # a copy each: rest_framework_gis appends to it
 
 
-class CommuneGeoSerializer(GeoFeatureModelSerializer):
+class CommuneGeoSerializer(CommuneFieldsMixin, GeoFeatureModelSerializer):
     """A commune as a GeoJSON Feature; the geometry field is chosen by the view."""
 
     class Meta:
@@ -31,5 +41,7 @@ class CommuneFullGeoSerializer(CommuneGeoSerializer):
 
 
 class LocateQuerySerializer(serializers.Serializer):
-    lat = serializers.FloatField(min_value=-90, max_value=90, help_text=_("Latitude (WGS84)."))
-    lon = serializers.FloatField(min_value=-180, max_value=180, help_text=_("Longitude (WGS84)."))
+    latitude = serializers.FloatField(min_value=-90, max_value=90, help_text=_("Latitude (WGS84)."))
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, help_text=_("Longitude (WGS84).")
+    )

@@ -33,7 +33,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "insee_code"
 
     def get_queryset(self):  # noqa: ANN201
-        queryset = Commune.objects.order_by("name")
+        queryset = Commune.objects.select_related("organisation").order_by("name")
         if not self._wants_geojson():
             return queryset.defer("geometry", "geometry_simplified")
         if self._full_geometry():
@@ -59,7 +59,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[GEOMETRY_PARAM],
         responses={
             (200, "application/json"): serializers.CommuneSerializer(many=True),
-            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+            (200, "application/geo+json"): serializers.CommuneGeoSerializer(many=True),
         },
     )
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -69,7 +69,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[GEOMETRY_PARAM],
         responses={
             (200, "application/json"): serializers.CommuneSerializer,
-            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+            (200, "application/geo+json"): serializers.CommuneGeoSerializer,
         },
     )
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -84,9 +84,9 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
         """The commune that contains a point, or 404 when the point is outside the territory."""
         query = serializers.LocateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        latitude, longitude = query.validated_data["lat"], query.validated_data["lon"]
+        latitude, longitude = query.validated_data["latitude"], query.validated_data["longitude"]
         if not (math.isfinite(latitude) and math.isfinite(longitude)):
-            raise exceptions.ValidationError({"lat": [_("A valid number is required.")]})
+            raise exceptions.ValidationError({"latitude": [_("A valid number is required.")]})
         commune = services.commune_locate(point=Point(longitude, latitude, srid=4326))
         if commune is None:
             raise exceptions.NotFound(

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.pagination import PageNumberPagination
-from backend.parsers import FormParser, JSONParser, MultiPartParser
+from backend.parsers import JSONParser, MultiPartParser
 from backend.spreadsheets import csv_writer
 from signalements import serializers, services
 from signalements.filters import AgentSignalementFilter, StatsFilter
@@ -38,7 +38,7 @@ class AgentSignalementViewSet(
     serializer_class = serializers.AgentSignalementSerializer
     filterset_class = AgentSignalementFilter
     pagination_class = PageNumberPagination
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]
 
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.pagination import CursorPagination
-from backend.parsers import FormParser, JSONParser, MultiPartParser
+from backend.parsers import JSONParser, MultiPartParser
 from backend.renderers import GeoJSONRenderer
 from backend.throttling import ScopedRateThrottle
 from geo.filters import InBBoxFilter
@@ -143,7 +143,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_value_regex = r"\d+"
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]
     pagination_class = SignalementPagination
     filter_backends = [InBBoxFilter, *viewsets.ReadOnlyModelViewSet.filter_backends]
     filterset_class = SignalementFilter

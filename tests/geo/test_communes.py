@@ -39,3 +39,15 @@ def test_full_geometry_on_request_has_at_least_as_many_points(api):
     full = api.get("/api/v1/communes/30189/", {"format": "geojson", "geometry": "full"}).json()
     count = lambda f: sum(len(ring) for poly in f["geometry"]["coordinates"] for ring in poly)  # noqa: E731
     assert count(full) >= count(simple) > 3
+
+
+def test_a_commune_names_its_organisation_by_slug(api):
+    response = api.get("/api/v1/communes/")
+    organisations = {item["organisation"] for item in response.json()}
+    assert organisations - {None}
+    assert all(isinstance(slug, str) and not slug.isdigit() for slug in organisations - {None})
+
+
+def test_listing_the_communes_costs_few_queries(api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        assert api.get("/api/v1/communes/").status_code == 200

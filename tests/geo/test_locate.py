@@ -9,14 +9,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_point_in_nimes_is_nimes(api):
-    response = api.get(URL, {"lat": 43.8367, "lon": 4.3601})
+    response = api.get(URL, {"latitude": 43.8367, "longitude": 4.3601})
     assert response.status_code == 200
     assert response.json()["insee_code"] == "30189"
     assert response.json()["name"] == "Nîmes"
 
 
 def test_paris_is_outside_the_territory(api):
-    response = api.get(URL, {"lat": 48.8566, "lon": 2.3522})
+    response = api.get(URL, {"latitude": 48.8566, "longitude": 2.3522})
     assert response.status_code == 404
     body = response.json()
     assert body["code"] == "not_found"
@@ -24,7 +24,7 @@ def test_paris_is_outside_the_territory(api):
 
 
 def test_outside_in_english(api):
-    response = api.get(URL, {"lat": 48.8566, "lon": 2.3522}, HTTP_ACCEPT_LANGUAGE="en")
+    response = api.get(URL, {"latitude": 48.8566, "longitude": 2.3522}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["detail"] == "This place is outside the territory of Nîmes Métropole."
 
 
@@ -34,7 +34,7 @@ def test_a_point_on_a_shared_border_goes_to_the_lowest_insee_code(api):
     border = nimes.geometry.intersection(caissargues.geometry)
     assert not border.empty
     lon, lat = border.coords[0] if border.geom_type == "Point" else border[0].coords[0]
-    response = api.get(URL, {"lat": lat, "lon": lon})
+    response = api.get(URL, {"latitude": lat, "longitude": lon})
     assert response.status_code == 200
     assert response.json()["insee_code"] == "30060"
 
@@ -42,12 +42,12 @@ def test_a_point_on_a_shared_border_goes_to_the_lowest_insee_code(api):
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"lat": "abc", "lon": 4.36}, "lat"),
-        ({"lat": 43.8}, "lon"),
-        ({"lat": 91, "lon": 4.36}, "lat"),
-        ({"lat": 43.8, "lon": -181}, "lon"),
-        ({"lat": "nan", "lon": 4.36}, "lat"),
-        ({"lat": "", "lon": ""}, "lat"),
+        ({"latitude": "abc", "longitude": 4.36}, "latitude"),
+        ({"latitude": 43.8}, "longitude"),
+        ({"latitude": 91, "longitude": 4.36}, "latitude"),
+        ({"latitude": 43.8, "longitude": -181}, "longitude"),
+        ({"latitude": "nan", "longitude": 4.36}, "latitude"),
+        ({"latitude": "", "longitude": ""}, "latitude"),
     ],
 )
 def test_bad_coordinates_are_a_400_naming_the_field(api, params, field):

@@ -34,7 +34,7 @@ def communes(db) -> tuple[Commune, Commune]:
 
 
 def test_the_locate_endpoint_gives_the_lowest_insee_code(api, communes):
-    response = api.get("/api/v1/communes/locate/", {"lat": BORDER[0], "lon": BORDER[1]})
+    response = api.get("/api/v1/communes/locate/", {"latitude": BORDER[0], "longitude": BORDER[1]})
     assert response.status_code == 200
     assert response.json()["insee_code"] == "99001"
 
