@@ -38,6 +38,13 @@ class TranslatedField(serializers.CharField):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
+    def bind(self, field_name: str, parent: serializers.BaseSerializer) -> None:
+        # ``name = TranslatedField(source="name")`` reads as meant: DRF refuses a source
+        # equal to the field's name as redundant.
+        if self.source == field_name:
+            self.source = None
+        super().bind(field_name, parent)
+
     def get_attribute(self, instance: Any) -> str:
         # A dotted source ("category.name") walks to the object holding the text.
         *path, name = self.source_attrs

@@ -11,7 +11,7 @@ from backend.translation import TranslatedField, pick, translated
 
 
 class _Texts(serializers.Serializer):
-    name = TranslatedField()
+    name = TranslatedField(source="name")
     title = TranslatedField(source="inner.title")
 
 
@@ -43,3 +43,11 @@ def test_a_regional_english_counts_as_english():
 
 def test_the_field_is_read_only():
     assert _Texts().fields["name"].read_only
+
+
+def test_the_source_may_be_left_out_when_it_is_the_fields_name():
+    class Named(serializers.Serializer):
+        name = TranslatedField()
+
+    with translation.override("en"):
+        assert Named(_thing("Pothole")).data == {"name": "Pothole"}
