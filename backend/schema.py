@@ -10,12 +10,14 @@ and lists each error status the API can give it, all in the one error shape of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import permissions, serializers
 
 JSON = "application/json"
+DIGITS = (r"^\d+$", r"^[0-9]+$")
 MULTIPART = "multipart/form-data"
 
 
@@ -76,6 +78,29 @@ class AutoSchema(SpectacularAutoSchema):
         if JSON in media_types:
             return [JSON]
         return media_types[:1]
+
+    def get_operation_id(self) -> str:
+        """Identifiers only: generators turn operation ids into function and file names."""
+        return re.sub(r"\W", "_", super().get_operation_id())
+
+    def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
+        """One media type also where a view lists several for its body."""
+        body = super()._get_request_body(direction)
+        if body and len(body["content"]) > 1:
+            declared = self.get_request_serializer()
+            files = isinstance(declared, dict) and _has_file_field(declared.get(MULTIPART))
+            keep = MULTIPART if files else JSON
+            body["content"] = {keep: body["content"][keep]}
+        return body
+
+    def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
+        """Ids matched by a digits-only pattern are integers, as clients should send them."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and schema.get("pattern") in DIGITS:
+                parameter["schema"] = {"type": "integer"}
+        return parameters
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

@@ -90,3 +90,13 @@ if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_wanted" ] || [ ! -f "$vend
     cp "$assets/node_modules/ol/ol.css" "$assets/node_modules/ol/LICENSE.md" "$vendor/"
     echo "$assets_wanted" > "$assets_stamp"
 fi
+
+# The front-end folder's tools (openapi-typescript, TypeScript), at the versions of
+# web/package-lock.json.
+web_stamp=web/node_modules/.package-lock.sha256
+web_wanted=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ]; then
+    echo "==> Installing the front-end tools"
+    (cd web && npm ci --ignore-scripts --silent --no-audit --no-fund)
+    echo "$web_wanted" > "$web_stamp"
+fi

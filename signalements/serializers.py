@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -464,3 +464,15 @@ class NoteSerializer(serializers.Serializer):
 
 class RecategoriseSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+
+
+@extend_schema_serializer(many=False)
+class SignalementFeaturePageSerializer(serializers.Serializer):
+    """A page of public reports as an RFC 7946 FeatureCollection; the page links and count
+    are foreign members, as the JSON page has them."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    count = serializers.IntegerField(allow_null=True, help_text="Not counted: always null.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    features = serializers.ListField(child=SignalementGeoSerializer())

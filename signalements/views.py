@@ -50,6 +50,7 @@ class SignalementPagination(CursorPagination):
                 {
                     "type": "FeatureCollection",
                     "next": self.get_next_link(),
+                    "count": None,
                     "previous": self.get_previous_link(),
                     "features": data["features"],
                 }
@@ -62,25 +63,20 @@ class SignalementPagination(CursorPagination):
             {
                 "type": "FeatureCollection",
                 "next": self.get_next_link(),
+                "count": None,
                 "previous": self.get_previous_link(),
             }
         )
         body = f'{head[:-1]}, "features": {features}}}'
         return HttpResponse(body, content_type=GeoJSONRenderer.media_type)
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
-        """A page is either the JSON page or a GeoJSON FeatureCollection with page links."""
-        feature_collection = {
-            "type": "object",
-            "required": ["type", "features"],
-            "properties": {
-                "type": {"type": "string", "enum": ["FeatureCollection"]},
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "previous": {"type": "string", "nullable": True, "format": "uri"},
-                "features": {"type": "array", "items": {"type": "object"}},
-            },
-        }
-        return {"oneOf": [super().get_paginated_response_schema(schema), feature_collection]}
+
+class NearbyPagination(PageNumberPagination):
+    """Pages of the reports near a point: 20 by default, the nearest first."""
+
+    page_size = 20
+    max_page_size = 100
+    page_size_query_description = gettext_lazy("Reports per page (default 20, at most 100).")
 
 
 class UpdatedSinceMixin:
@@ -128,13 +124,13 @@ GEOJSON = (200, "application/geo+json")
         operation_id="signalements_list",
         responses={
             (200, "application/json"): serializers.SignalementSerializer(many=True),
-            GEOJSON: OpenApiTypes.OBJECT,
+            GEOJSON: serializers.SignalementGeoSerializer,
         },
     ),
     retrieve=extend_schema(
         responses={
             (200, "application/json"): serializers.SignalementDetailSerializer,
-            GEOJSON: OpenApiTypes.OBJECT,
+            GEOJSON: serializers.SignalementFeaturePageSerializer,
         }
     ),
 )
