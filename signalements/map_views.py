@@ -12,7 +12,6 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -55,6 +54,46 @@ class MapQuerySerializer(serializers.Serializer):
         return parse_bbox(value)
 
 
+class MapPointSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point"])
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        help_text=gettext_lazy("Longitude and latitude (WGS84)."),
+    )
+
+
+class MapPropertiesSerializer(serializers.Serializer):
+    """A cluster has ``cluster`` and ``count``; a lone report ``id``, ``category``, ``status``."""
+
+    cluster = serializers.BooleanField(required=False)
+    count = serializers.IntegerField(required=False, help_text=gettext_lazy("Reports in it."))
+    id = serializers.IntegerField(required=False, help_text=gettext_lazy("The report's id."))
+    category = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("The report's category id.")
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+class MapFeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = MapPointSerializer()
+    properties = MapPropertiesSerializer()
+
+
+class SignalementMapSerializer(serializers.Serializer):
+    """What the map view answers (documentation only: the database writes the text)."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    mode = serializers.ChoiceField(choices=["clusters", "points"])
+    cell_size = serializers.FloatField(
+        required=False,
+        help_text=gettext_lazy("Side of a grid cell in degrees (clusters mode only)."),
+    )
+    features = MapFeatureSerializer(many=True)
+
+
 MAP_EXAMPLE = {
     "type": "FeatureCollection",
     "mode": "clusters",
@@ -90,7 +129,7 @@ class SignalementMapView(APIView):
         parameters=[MapQuerySerializer],
         responses={
             (200, "application/geo+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT,
+                SignalementMapSerializer,
                 description="A GeoJSON FeatureCollection of clusters and points.",
                 examples=[OpenApiExample("clusters", value=MAP_EXAMPLE)],
             )
