@@ -1,7 +1,8 @@
 """Demo categories, routing rules and a few hundred reports across the territory.
 
-Category names and descriptions are French data, not messages to translate. The reports are
-drawn from a seeded random generator and loaded once (marked with ``source=demo``).
+Category names and descriptions are data, not messages to translate: French, with the
+English texts the API serves to English readers. The reports are drawn from a seeded
+random generator and loaded once (marked with ``source=demo``).
 """
 
 from __future__ import annotations
@@ -32,30 +33,34 @@ REPORT_COUNT = 320
 SEED = 30189
 
 THEMES = [
-    # slug, name, icon
-    ("voirie", "Voirie et éclairage", "road"),
-    ("eau", "Eau et assainissement", "water"),
-    ("dechets", "Déchets et propreté", "trash"),
-    ("transports", "Transports", "bus"),
-    ("espaces-verts", "Espaces verts", "tree"),
-    ("securite", "Sécurité", "warning"),
+    # slug, name, name in English, icon
+    ("voirie", "Voirie et éclairage", "Roads and lighting", "road"),
+    ("eau", "Eau et assainissement", "Water and sewerage", "water"),
+    ("dechets", "Déchets et propreté", "Waste and cleanliness", "trash"),
+    ("transports", "Transports", "Transport", "bus"),
+    ("espaces-verts", "Espaces verts", "Green spaces", "tree"),
+    ("securite", "Sécurité", "Safety", "warning"),
 ]
 
 SIZE_VALUES = [
-    {"key": "petit", "name": "Moins de 20 cm"},
-    {"key": "moyen", "name": "De 20 à 50 cm"},
-    {"key": "grand", "name": "Plus de 50 cm"},
+    {"key": "petit", "name": "Moins de 20 cm", "name_en": "Under 20 cm"},
+    {"key": "moyen", "name": "De 20 à 50 cm", "name_en": "20 to 50 cm"},
+    {"key": "grand", "name": "Plus de 50 cm", "name_en": "Over 50 cm"},
 ]
 LEAK_VALUES = [
-    {"key": "chaussee", "name": "Sur la chaussée"},
-    {"key": "trottoir", "name": "Sur le trottoir"},
-    {"key": "compteur", "name": "Au compteur"},
-    {"key": "borne", "name": "Borne ou bouche incendie"},
+    {"key": "chaussee", "name": "Sur la chaussée", "name_en": "On the road"},
+    {"key": "trottoir", "name": "Sur le trottoir", "name_en": "On the pavement"},
+    {"key": "compteur", "name": "Au compteur", "name_en": "At the meter"},
+    {"key": "borne", "name": "Borne ou bouche incendie", "name_en": "Hydrant"},
 ]
 BIN_VALUES = [
-    {"key": "ordures", "name": "Ordures ménagères (couvercle gris)"},
-    {"key": "tri", "name": "Tri sélectif (couvercle jaune)"},
-    {"key": "verre", "name": "Colonne à verre"},
+    {
+        "key": "ordures",
+        "name": "Ordures ménagères (couvercle gris)",
+        "name_en": "Household waste (grey lid)",
+    },
+    {"key": "tri", "name": "Tri sélectif (couvercle jaune)", "name_en": "Recycling (yellow lid)"},
+    {"key": "verre", "name": "Colonne à verre", "name_en": "Glass bank"},
 ]
 
 CATEGORIES = [
@@ -64,13 +69,22 @@ CATEGORIES = [
         "theme": "voirie",
         "name": "Chaussée dégradée / nid-de-poule",
         "description": "Trou, fissure ou affaissement de la chaussée ou du trottoir.",
+        "name_en": "Damaged road / pothole",
+        "description_en": "A hole, crack or subsidence in the road or the pavement.",
         "icon": "pothole",
         "competence": Category.Competence.AGGLOMERATION,
         "direction": "nm-voirie",
         "hours_to_acknowledge": 48,
         "days_to_resolve": 30,
         "questions": [
-            ("taille", "singlevaluelist", False, "Quelle est la taille du trou ?", SIZE_VALUES),
+            (
+                "taille",
+                "singlevaluelist",
+                False,
+                "Quelle est la taille du trou ?",
+                SIZE_VALUES,
+                "How big is the hole?",
+            ),
         ],
         "texts": [
             "Gros nid-de-poule au milieu de la voie, dangereux pour les deux-roues.",
@@ -84,13 +98,22 @@ CATEGORIES = [
         "theme": "eau",
         "name": "Fuite d'eau",
         "description": "Eau qui s'écoule sur la voie publique, compteur ou canalisation qui fuit.",
+        "name_en": "Water leak",
+        "description_en": "Water running onto the street, a leaking meter or pipe.",
         "icon": "drop",
         "competence": Category.Competence.AGGLOMERATION,
         "direction": "nm-eau",
         "hours_to_acknowledge": 4,
         "days_to_resolve": 2,
         "questions": [
-            ("emplacement", "singlevaluelist", True, "Où se trouve la fuite ?", LEAK_VALUES),
+            (
+                "emplacement",
+                "singlevaluelist",
+                True,
+                "Où se trouve la fuite ?",
+                LEAK_VALUES,
+                "Where is the leak?",
+            ),
         ],
         "texts": [
             "L'eau coule en continu depuis ce matin sur le trottoir.",
@@ -103,6 +126,8 @@ CATEGORIES = [
         "theme": "dechets",
         "name": "Dépôt sauvage",
         "description": "Déchets, encombrants ou gravats abandonnés sur la voie publique.",
+        "name_en": "Fly-tipping",
+        "description_en": "Waste, bulky items or rubble dumped in a public place.",
         "icon": "trash",
         "competence": Category.Competence.AGGLOMERATION,
         "direction": "nm-dechets",
@@ -110,7 +135,7 @@ CATEGORIES = [
         "hours_to_acknowledge": 24,
         "days_to_resolve": 7,
         "questions": [
-            ("volume", "number", False, "Volume estimé (m³)", []),
+            ("volume", "number", False, "Volume estimé (m³)", [], "Estimated volume (m³)"),
         ],
         "texts": [
             "Matelas et meubles abandonnés au pied des conteneurs.",
@@ -124,13 +149,29 @@ CATEGORIES = [
         "theme": "dechets",
         "name": "Bac de collecte endommagé",
         "description": "Bac ou colonne de tri cassé, renversé ou manquant.",
+        "name_en": "Damaged collection bin",
+        "description_en": "A bin or recycling bank that is broken, knocked over or missing.",
         "icon": "bin",
         "competence": Category.Competence.AGGLOMERATION,
         "direction": "nm-dechets",
         "days_to_resolve": 15,
         "questions": [
-            ("type_bac", "singlevaluelist", True, "Quel type de bac ?", BIN_VALUES),
-            ("numero", "string", False, "Numéro inscrit sur le bac (si visible)", []),
+            (
+                "type_bac",
+                "singlevaluelist",
+                True,
+                "Quel type de bac ?",
+                BIN_VALUES,
+                "Which kind of bin?",
+            ),
+            (
+                "numero",
+                "string",
+                False,
+                "Numéro inscrit sur le bac (si visible)",
+                [],
+                "Number written on the bin (if visible)",
+            ),
         ],
         "texts": [
             "Couvercle du bac arraché.",
@@ -143,11 +184,13 @@ CATEGORIES = [
         "theme": "transports",
         "name": "Abribus dégradé",
         "description": "Vitre cassée, banc abîmé, affichage des horaires manquant.",
+        "name_en": "Damaged bus shelter",
+        "description_en": "Broken glass, damaged bench, missing timetable.",
         "icon": "bus-stop",
         "competence": Category.Competence.AGGLOMERATION,
         "direction": "nm-transports",
         "days_to_resolve": 15,
-        "questions": [("arret", "string", False, "Nom de l'arrêt", [])],
+        "questions": [("arret", "string", False, "Nom de l'arrêt", [], "Name of the stop")],
         "texts": [
             "Vitre de l'abribus brisée, éclats de verre au sol.",
             "Plus d'affichage des horaires à cet arrêt.",
@@ -159,12 +202,21 @@ CATEGORIES = [
         "theme": "voirie",
         "name": "Éclairage public en panne",
         "description": "Lampadaire éteint, qui clignote ou reste allumé le jour.",
+        "name_en": "Street light out",
+        "description_en": "A street light that is off, flickers or stays on during the day.",
         "icon": "lamp",
         "competence": Category.Competence.COMMUNE,
         "direction": None,
         "days_to_resolve": 10,
         "questions": [
-            ("nombre", "number", False, "Combien de lampadaires sont concernés ?", []),
+            (
+                "nombre",
+                "number",
+                False,
+                "Combien de lampadaires sont concernés ?",
+                [],
+                "How many street lights are affected?",
+            ),
         ],
         "texts": [
             "Trois lampadaires éteints dans la rue, très sombre le soir.",
@@ -177,6 +229,8 @@ CATEGORIES = [
         "theme": "espaces-verts",
         "name": "Espace vert mal entretenu",
         "description": "Herbes hautes, arbre dangereux, arrosage en panne dans un parc.",
+        "name_en": "Poorly kept green space",
+        "description_en": "Tall grass, a dangerous tree, broken watering in a park.",
         "icon": "tree",
         "competence": Category.Competence.COMMUNE,
         "direction": None,
@@ -193,6 +247,8 @@ CATEGORIES = [
         "theme": "securite",
         "name": "Signalement d'un comportement dangereux",
         "description": "Rodéos, vitesse excessive, situation dangereuse. Non publié.",
+        "name_en": "Dangerous behaviour",
+        "description_en": "Motorbike rodeos, speeding, a dangerous situation. Not published.",
         "icon": "warning",
         "competence": Category.Competence.AGGLOMERATION,
         "direction": "nm-developpement-durable",
@@ -255,9 +311,10 @@ ACTIVITY_PARK = Polygon(
 
 def _catalogue() -> dict[str, Category]:
     themes = {}
-    for position, (slug, name, icon) in enumerate(THEMES):
+    for position, (slug, name, name_en, icon) in enumerate(THEMES):
         themes[slug], _ = Theme.objects.update_or_create(
-            slug=slug, defaults={"name": name, "icon": icon, "position": position}
+            slug=slug,
+            defaults={"name": name, "name_en": name_en, "icon": icon, "position": position},
         )
     categories = {}
     for position, spec in enumerate(CATEGORIES):
@@ -267,7 +324,9 @@ def _catalogue() -> dict[str, Category]:
             defaults={
                 "theme": themes[spec["theme"]],
                 "name": spec["name"],
+                "name_en": spec["name_en"],
                 "description": spec["description"],
+                "description_en": spec["description_en"],
                 "icon": spec["icon"],
                 "competence": spec["competence"],
                 "default_direction": direction,
@@ -278,7 +337,9 @@ def _catalogue() -> dict[str, Category]:
                 "position": position,
             },
         )
-        for order, (code, datatype, required, text, values) in enumerate(spec["questions"]):
+        for order, (code, datatype, required, text, values, text_en) in enumerate(
+            spec["questions"]
+        ):
             Question.objects.update_or_create(
                 category=category,
                 code=code,
@@ -286,6 +347,7 @@ def _catalogue() -> dict[str, Category]:
                     "datatype": datatype,
                     "required": required,
                     "description": text,
+                    "description_en": text_en,
                     "values": values,
                     "order": order,
                 },
@@ -363,7 +425,7 @@ def _reports(categories: dict[str, Category]) -> None:
         decision = signalement_route(category=category, point=point, commune=commune)
         spec = next(item for item in CATEGORIES if item["slug"] == category.slug)
         answers = {}
-        for code, datatype, required, _text, values in spec["questions"]:
+        for code, datatype, required, _text, values, _text_en in spec["questions"]:
             if values and (required or rng.random() < 0.6):
                 answers[code] = rng.choice(values)["key"]
             elif datatype == "number" and rng.random() < 0.5:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +16,8 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from backend import parsers
 from backend.fields import DateTimeField
 from backend.models import Direction, User
+from backend.translation import TranslatedField, pick
+from signalements import services, workflow
 from signalements.models import (
     Category,
     Photo,
@@ -24,13 +28,16 @@ from signalements.models import (
     Status,
     Theme,
 )
-from signalements.selectors.reports import is_overdue
+from signalements.selectors.reports import NEARBY_DAYS, NEARBY_MAX_RADIUS_M, is_overdue
 from signalements.services import MAX_DESCRIPTION, MAX_PHOTOS
 
 # Catalogue ----------------------------------------------------------------------------------
 
 
 class ThemeSerializer(serializers.ModelSerializer):
+    name = TranslatedField(source="name")
+    description = TranslatedField(source="description")
+
     class Meta:
         model = Theme
         fields = [
@@ -45,7 +52,16 @@ class ThemeSerializer(serializers.ModelSerializer):
         ]
 
 
+class QuestionChoiceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField(help_text=gettext_lazy("The label, in the reader's language."))
+
+
 class QuestionSerializer(serializers.ModelSerializer):
+    description = TranslatedField(source="description")
+    datatype_description = TranslatedField(source="datatype_description")
+    values = serializers.SerializerMethodField()
+
     class Meta:
         model = Question
         fields = [
@@ -59,6 +75,15 @@ class QuestionSerializer(serializers.ModelSerializer):
             "values",
         ]
 
+    @extend_schema_field(QuestionChoiceSerializer(many=True))
+    def get_values(self, question: Question) -> list[dict[str, str]]:
+        """The choices of a list question, each label in the reader's language."""
+        return [
+            {"key": str(item.get("key")), "name": pick(item.get("name", ""), item.get("name_en"))}
+            for item in question.values
+            if isinstance(item, dict)
+        ]
+
 
 class CategorySerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -66,6 +91,8 @@ class CategorySerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True
     )
     questions = QuestionSerializer(many=True, read_only=True)
+    name = TranslatedField(source="name")
+    description = TranslatedField(source="description")
 
     class Meta:
         model = Category
@@ -128,6 +155,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 class BriefCategorySerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    name = TranslatedField(source="name")
 
     class Meta:
         model = Category
@@ -200,13 +228,65 @@ class SignalementMixin(serializers.Serializer):
         return count if count is not None else signalement.follows.count()
 
 
-class SignalementSerializer(SignalementMixin, serializers.ModelSerializer):
+# What the viewer is to a report; false for an anonymous viewer. Lists read them from
+# ``SignalementQuerySet.with_viewer`` (no query per row).
+VIEWER_FIELDS = ["following", "mine", "can_reopen"]
+
+
+class ViewerStateMixin(serializers.Serializer):
+    following = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Whether I follow (support) this report.")
+    )
+    mine = serializers.SerializerMethodField(help_text=gettext_lazy("Whether I filed it."))
+    can_reopen = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Whether I may reopen it now (POST .../reopen/): I filed it, it is resolved, "
+            "and its resolution is recent enough."
+        )
+    )
+
+    def _viewer(self) -> User | None:
+        user = getattr(self.context.get("request"), "user", None)
+        return user if getattr(user, "is_authenticated", False) else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_following(self, signalement: Signalement) -> bool:
+        user = self._viewer()
+        if user is None:
+            return False
+        follows = getattr(signalement, "viewer_follows", None)
+        if follows is None:
+            follows = signalement.follows.filter(user=user).exists()
+        return bool(follows)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_mine(self, signalement: Signalement) -> bool:
+        user = self._viewer()
+        return user is not None and signalement.reporter_id == user.pk
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_reopen(self, signalement: Signalement) -> bool:
+        if not self.get_mine(signalement):
+            return False
+        # The staff of a report move it by the staff's table, even when they filed it.
+        staff = getattr(signalement, "viewer_is_staff", None)
+        if staff is None:
+            staff = workflow.is_staff_of(user=self._viewer(), signalement=signalement)
+        return not staff and workflow.reporter_may_reopen(
+            status=signalement.status, resolved_at=signalement.resolved_at, now=timezone.now()
+        )
+
+
+PUBLIC_FIELDS = [*SIGNALEMENT_FIELDS, *VIEWER_FIELDS]
+
+
+class SignalementSerializer(ViewerStateMixin, SignalementMixin, serializers.ModelSerializer):
     latitude = serializers.SerializerMethodField()
     longitude = serializers.SerializerMethodField()
 
     class Meta:
         model = Signalement
-        fields = [*SIGNALEMENT_FIELDS]
+        fields = PUBLIC_FIELDS
 
     @extend_schema_field(OpenApiTypes.FLOAT)
     def get_latitude(self, signalement: Signalement) -> float:
@@ -230,7 +310,7 @@ class NearbySerializer(SignalementSerializer):
     distance_m = serializers.SerializerMethodField()
 
     class Meta(SignalementSerializer.Meta):
-        fields = [*SIGNALEMENT_FIELDS, "distance_m"]
+        fields = [*PUBLIC_FIELDS, "distance_m"]
 
     @extend_schema_field(OpenApiTypes.FLOAT)
     def get_distance_m(self, signalement: Signalement) -> float | None:
@@ -255,25 +335,38 @@ class StaffSignalementSerializer(SignalementSerializer):
         }
 
 
-class MySignalementSerializer(SignalementSerializer):
-    timeline = serializers.SerializerMethodField()
+class TimelineMixin(serializers.Serializer):
+    """The report's public steps, oldest first: ``timeline`` wherever a report shows them."""
 
-    class Meta(SignalementSerializer.Meta):
-        fields = [*SIGNALEMENT_FIELDS, "anonymous", "is_public", "answers", "timeline"]
+    timeline = serializers.SerializerMethodField()
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
+        # Lists prefetch them (``signalement_list_mine``); one report reads them here.
         events = getattr(signalement, "public_events", None)
         if events is None:
-            events = signalement.events.public()
-        return EventSerializer(events, many=True).data
+            events = (
+                signalement.events.public().select_related("direction").prefetch_related("photos")
+            )
+        return EventSerializer(events, many=True, context=self.context).data
 
 
-# Writing ------------------------------------------------------------------------------------
+# An answer is a text (texts, dates, a choice's key), a number or a list of choices' keys.
+ANSWERS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "number"},
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    },
+}
 
 
+@extend_schema_field(ANSWERS_SCHEMA)
 class AnswersField(serializers.JSONField):
-    """A JSON object; in a multipart form, the same object as a JSON string."""
+    """Answers by question code; in a multipart form, the same object as a JSON string."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
@@ -328,6 +421,13 @@ class SignalementCreateSerializer(serializers.Serializer):
         for name in ("latitude", "longitude", "accuracy_m"):
             if name in attrs and not math.isfinite(attrs[name]):
                 raise serializers.ValidationError({name: [_("A valid number is required.")]})
+        try:
+            attrs["answers"] = services.signalement_answers_clean(
+                category=attrs["category"], answers=attrs["answers"]
+            )
+        except services.AnswersInvalid as error:
+            # Keyed by question code, as the app sent them: fields.answers.<code>.
+            raise serializers.ValidationError({"answers": error.by_code}) from None
         return attrs
 
 
@@ -347,10 +447,34 @@ class NearbyQuerySerializer(serializers.Serializer):
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(is_active=True),
+        help_text=gettext_lazy("The category's id, as GET /api/v1/categories/ shows it."),
         error_messages={
             "does_not_exist": gettext_lazy("Unknown or inactive category."),
             "incorrect_type": gettext_lazy("Unknown or inactive category."),
         },
+    )
+    radius = serializers.IntegerField(
+        min_value=1,
+        max_value=NEARBY_MAX_RADIUS_M,
+        required=False,
+        help_text=format_lazy(
+            gettext_lazy(
+                "Distance in metres around the point (default: the category's "
+                "duplicate_radius_m; at most {max})."
+            ),
+            max=NEARBY_MAX_RADIUS_M,
+        ),
+    )
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=365,
+        default=NEARBY_DAYS,
+        help_text=format_lazy(
+            gettext_lazy(
+                "Only reports filed within this many days (default {default}; at most 365)."
+            ),
+            default=NEARBY_DAYS,
+        ),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -360,18 +484,32 @@ class NearbyQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class SignalementDetailSerializer(SignalementSerializer):
+class SignalementDetailSerializer(TimelineMixin, SignalementSerializer):
     """One public report with its public timeline."""
 
-    timeline = serializers.SerializerMethodField()
-
     class Meta(SignalementSerializer.Meta):
-        fields = [*SIGNALEMENT_FIELDS, "duplicate_of", "timeline"]
+        fields = [*PUBLIC_FIELDS, "duplicate_of", "timeline"]
 
-    @extend_schema_field(EventSerializer(many=True))
-    def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
-        events = signalement.events.public().select_related("direction").prefetch_related("photos")
-        return EventSerializer(events, many=True, context=self.context).data
+
+class FollowStateSerializer(serializers.Serializer):
+    following = serializers.BooleanField(help_text=gettext_lazy("Whether I follow the report."))
+    supporters_count = serializers.IntegerField()
+
+
+class MySignalementSerializer(SignalementDetailSerializer):
+    """The reporter's own view of a report: the public detail, with what only they see."""
+
+    answers = AnswersField(read_only=True)
+
+    class Meta(SignalementDetailSerializer.Meta):
+        fields = [*SignalementDetailSerializer.Meta.fields, "anonymous", "is_public", "answers"]
+
+
+class StaffSignalementDetailSerializer(SignalementDetailSerializer, StaffSignalementSerializer):
+    """The public detail as its staff read it: with the answers and the routing."""
+
+    class Meta(SignalementDetailSerializer.Meta):
+        fields = [*SignalementDetailSerializer.Meta.fields, "answers", "routing"]
 
 
 # Field service ------------------------------------------------------------------------------

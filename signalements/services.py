@@ -131,8 +131,24 @@ def signalement_route(*, category: Category, point: Point, commune: Commune) -> 
 # Validation ---------------------------------------------------------------------------------
 
 
-def _answer_error(question: Question, message: str) -> ValidationError:
-    return ValidationError({"answers": [f"{question.code} : {message}"]})
+class AnswersInvalid(ValidationError):
+    """Refused answers, the reasons kept by question code (the API's ``answers.<code>``)."""
+
+    def __init__(self, by_code: dict[str, list[str]]) -> None:
+        self.by_code = by_code
+        super().__init__(
+            {
+                "answers": [
+                    f"{code} : {message}"
+                    for code, messages in by_code.items()
+                    for message in messages
+                ]
+            }
+        )
+
+
+def _answer_error(question: Question, message: str) -> AnswersInvalid:
+    return AnswersInvalid({question.code: [message]})
 
 
 def _clean_answer(question: Question, value: Any) -> Any:
@@ -180,19 +196,24 @@ def _clean_answer(question: Question, value: Any) -> Any:
 def signalement_answers_clean(*, category: Category, answers: dict[str, Any]) -> dict[str, Any]:
     """Check the answers against the category's questions; return them normalised."""
     questions = {q.code: q for q in category.questions.all() if q.variable}
-    unknown = sorted(set(answers) - set(questions))
-    if unknown:
-        raise ValidationError(
-            {"answers": [_("Unknown question: %(code)s.") % {"code": ", ".join(unknown)}]}
-        )
+    # Every refused answer is named at once, so the form can mark them all.
+    errors = {
+        str(code): [_("Unknown question: %(code)s.") % {"code": code}]
+        for code in sorted(set(answers) - set(questions), key=str)
+    }
     cleaned: dict[str, Any] = {}
     for code, question in questions.items():
         value = answers.get(code)
-        if value is None or value == "" or value == []:
-            if question.required:
-                raise _answer_error(question, _("An answer is required."))
-            continue
-        cleaned[code] = _clean_answer(question, value)
+        try:
+            if value is None or value == "" or value == []:
+                if question.required:
+                    raise _answer_error(question, _("An answer is required."))
+                continue
+            cleaned[code] = _clean_answer(question, value)
+        except AnswersInvalid as error:
+            errors.update(error.by_code)
+    if errors:
+        raise AnswersInvalid(errors)
     return cleaned
 
 
@@ -222,14 +243,11 @@ def territory_locate(*, latitude: float, longitude: float) -> Commune:
     """The commune of the point, or a validation error naming the location."""
     commune = commune_locate(point=Point(longitude, latitude, srid=4326))
     if commune is None:
-        raise ValidationError(
-            {
-                "location": [
-                    _("This place is outside the territory of %(territory)s.")
-                    % {"territory": settings.TERRITORY_NAME}
-                ]
-            }
-        )
+        message = _("This place is outside the territory of %(territory)s.") % {
+            "territory": settings.TERRITORY_NAME
+        }
+        # Named as the caller sent the place: a latitude and a longitude.
+        raise ValidationError({"latitude": [message], "longitude": [message]})
     return commune
 
 
@@ -263,9 +281,8 @@ def signalement_create(
     if latitude is None or longitude is None:
         first = checked[0].image if checked else None
         if first is None or first.latitude is None or first.longitude is None:
-            raise ValidationError(
-                {"location": [_("Give a location, or a photo that carries its GPS position.")]}
-            )
+            message = _("Give a location, or a photo that carries its GPS position.")
+            raise ValidationError({"latitude": [message], "longitude": [message]})
         latitude, longitude = first.latitude, first.longitude
     commune = territory_locate(latitude=latitude, longitude=longitude)
     point = Point(longitude, latitude, srid=4326)

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
@@ -14,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.pagination import CursorPagination
+from backend.pagination import CursorPagination, PageNumberPagination
 from backend.parsers import JSONParser, MultiPartParser
 from backend.renderers import GeoJSONRenderer
 from backend.throttling import ScopedRateThrottle
@@ -160,7 +161,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # noqa: ANN201
         if self.action == "list":
-            return signalement_list_public()
+            return signalement_list_public(user=self.request.user)
         return signalement_visible(user=self.request.user)
 
     def _wants_geojson(self) -> bool:
@@ -188,8 +189,8 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         signalement = self.get_object()
         if self._wants_geojson():
             serializer = self.get_serializer(signalement)
-        elif Signalement.objects.staffed_by(request.user).filter(pk=signalement.pk).exists():
-            serializer = serializers.StaffSignalementSerializer(
+        elif signalement.viewer_is_staff:
+            serializer = serializers.StaffSignalementDetailSerializer(
                 signalement, context=self.get_serializer_context()
             )
         else:
@@ -200,7 +201,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=serializers.ReopenSerializer,
-        responses={200: serializers.SignalementDetailSerializer},
+        responses={200: serializers.MySignalementSerializer},
     )
     @action(detail=True, methods=["post"], renderer_classes=[JSONRenderer])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
@@ -214,7 +215,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
             status=Status.REOPENED,
             public_message=data.validated_data.get("public_message", ""),
         )
-        body = serializers.SignalementDetailSerializer(
+        body = serializers.MySignalementSerializer(
             signalement_visible(user=request.user).get(pk=pk),
             context=self.get_serializer_context(),
         ).data
@@ -225,7 +226,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
             "multipart/form-data": serializers.SignalementCreateSerializer,
             "application/json": serializers.SignalementCreateSerializer,
         },
-        responses={201: serializers.SignalementSerializer},
+        responses={(201, "application/json"): serializers.MySignalementSerializer},
         parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request: Request) -> Response:
@@ -235,8 +236,9 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
             data = serializers.SignalementCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             created = services.signalement_create(reporter=request.user, **data.validated_data)
-            signalement = signalement_visible(user=request.user).get(pk=created.pk)
-            body = serializers.SignalementSerializer(
+            # The reporter's own view, as GET /api/v1/me/signalements/ lists it.
+            signalement = signalement_list_mine(user=request.user).get(pk=created.pk)
+            body = serializers.MySignalementSerializer(
                 signalement, context=self.get_serializer_context()
             ).data
             return status.HTTP_201_CREATED, body
@@ -278,34 +280,47 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[serializers.NearbyQuerySerializer],
         responses={200: serializers.NearbySerializer(many=True)},
     )
-    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer], filter_backends=[])
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=[JSONRenderer],
+        filter_backends=[],
+        pagination_class=NearbyPagination,
+    )
     def nearby(self, request: Request) -> Response:
-        """Open reports of the category close to a point: maybe the problem is already known."""
+        """Open reports of the category close to a point, nearest first: maybe the problem
+        is already known. The window (distance, days) is in the query, with its defaults."""
         query = serializers.NearbyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        found = signalement_nearby(**query.validated_data)[:20]
+        found = signalement_nearby(user=request.user, **query.validated_data)
+        page = self.paginate_queryset(found)
         body = serializers.NearbySerializer(
-            found, many=True, context=self.get_serializer_context()
+            page, many=True, context=self.get_serializer_context()
         ).data
-        return Response(body)
+        return self.get_paginated_response(body)
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={200: serializers.FollowStateSerializer},
+        description='Support a report ("moi aussi"); again is harmless. Answers the new state.',
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None},
+        description="Stop supporting a report; harmless when one did not.",
+    )
     @action(detail=True, methods=["post", "delete"], renderer_classes=[JSONRenderer])
     def follow(self, request: Request, pk: str | None = None) -> Response:
         """Support a report ("moi aussi") or stop supporting it."""
         signalement = get_object_or_404(Signalement.objects.visible_to(request.user), pk=pk)
-        created = False
-        if request.method == "POST":
-            _follow, created = services.signalement_follow(
-                signalement=signalement, user=request.user
-            )
-        else:
+        if request.method == "DELETE":
             services.signalement_unfollow(signalement=signalement, user=request.user)
-        body = {
-            "following": request.method == "POST",
-            "supporters_count": signalement.follows.count(),
-        }
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        services.signalement_follow(signalement=signalement, user=request.user)
+        body = {"following": True, "supporters_count": signalement.follows.count()}
+        return Response(serializers.FollowStateSerializer(body).data)
 
 
 class MySignalementsView(generics.ListAPIView):

@@ -139,6 +139,18 @@ def allowed(*, current: str, target: str, as_reporter: bool) -> bool:
     return target in (state.reporter_moves if as_reporter else state.staff_moves)
 
 
+def reopen_in_time(*, resolved_at: datetime | None, now: datetime) -> bool:
+    """Whether a reporter's reopening comes within REOPEN_WINDOW of the resolution."""
+    return resolved_at is None or now - resolved_at <= REOPEN_WINDOW
+
+
+def reporter_may_reopen(*, status: str, resolved_at: datetime | None, now: datetime) -> bool:
+    """The reporter's reopening rule that ``transition`` enforces, for screens to show it."""
+    return allowed(current=status, target=Status.REOPENED, as_reporter=True) and reopen_in_time(
+        resolved_at=resolved_at, now=now
+    )
+
+
 # Who -----------------------------------------------------------------------------------------
 
 
@@ -275,7 +287,7 @@ def transition(
             }
         )
     now = timezone.now()
-    late = signalement.resolved_at and now - signalement.resolved_at > REOPEN_WINDOW
+    late = not reopen_in_time(resolved_at=signalement.resolved_at, now=now)
     if as_reporter and status == Status.REOPENED and late:
         raise Conflict(_("A report can only be reopened within 30 days of its resolution."))
     if status == Status.REJECTED:

@@ -6,13 +6,22 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# English texts are optional: English readers get the French one when it is blank.
+ENGLISH_HELP = _("Shown to English readers; the French text when left blank.")
+
 
 class Theme(models.Model):
     """A family of categories shown together in the app (roads, water, waste...)."""
 
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(
+        _("name in English"), max_length=120, blank=True, help_text=ENGLISH_HELP
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"), blank=True, help_text=ENGLISH_HELP
+    )
     icon = models.CharField(
         _("icon key"), max_length=60, blank=True, help_text=_("Name of the icon in the app.")
     )
@@ -42,8 +51,14 @@ class Category(models.Model):
         Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="categories"
     )
     name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(
+        _("name in English"), max_length=150, blank=True, help_text=ENGLISH_HELP
+    )
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"), blank=True, help_text=ENGLISH_HELP
+    )
     icon = models.CharField(
         _("icon key"), max_length=60, blank=True, help_text=_("Name of the icon in the app.")
     )
@@ -136,15 +151,24 @@ class Question(models.Model):
         blank=True,
         help_text=_("A hint on the expected answer, e.g. a unit."),
     )
+    datatype_description_en = models.CharField(
+        _("type description in English"), max_length=200, blank=True, help_text=ENGLISH_HELP
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.CharField(
         _("question"), max_length=300, help_text=_("The question as shown to the resident.")
+    )
+    description_en = models.CharField(
+        _("question in English"), max_length=300, blank=True, help_text=ENGLISH_HELP
     )
     values = models.JSONField(
         _("allowed values"),
         default=list,
         blank=True,
-        help_text=_('For list types: [{"key": "...", "name": "..."}, ...].'),
+        help_text=_(
+            'For list types: [{"key": "...", "name": "...", "name_en": "..."}, ...]; '
+            "name_en, the English label, may be left out."
+        ),
     )
 
     class Meta:

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.models import Direction
 from signalements.models.categories import Category, RoutingRule
@@ -16,14 +17,16 @@ from signalements.models.photos import Photo
 
 
 class Status(models.TextChoices):
-    NEW = "nouveau", _("new")
-    ACKNOWLEDGED = "pris_en_compte", _("acknowledged")
-    SCHEDULED = "programme", _("scheduled")
-    IN_PROGRESS = "en_cours", _("in progress")
-    RESOLVED = "resolu", _("resolved")
-    CLOSED = "clos", _("closed")
-    REJECTED = "rejete", _("rejected")
-    REOPENED = "reouvert", _("reopened")
+    # Labels are shown as they are ("status_label"): capitalised, in a context of their own
+    # so that a "Closed" elsewhere (a consultation) may read differently.
+    NEW = "nouveau", pgettext_lazy("report status", "New")
+    ACKNOWLEDGED = "pris_en_compte", pgettext_lazy("report status", "Acknowledged")
+    SCHEDULED = "programme", pgettext_lazy("report status", "Scheduled")
+    IN_PROGRESS = "en_cours", pgettext_lazy("report status", "In progress")
+    RESOLVED = "resolu", pgettext_lazy("report status", "Resolved")
+    CLOSED = "clos", pgettext_lazy("report status", "Closed")
+    REJECTED = "rejete", pgettext_lazy("report status", "Rejected")
+    REOPENED = "reouvert", pgettext_lazy("report status", "Reopened")
 
 
 OPEN_STATUSES = [
@@ -91,6 +94,17 @@ class SignalementQuerySet(models.QuerySet["Signalement"]):
         """Open reports past their due date to acknowledge or to resolve."""
         return self.open().filter(
             Q(status__in=[Status.NEW], acknowledge_due_at__lt=now) | Q(resolve_due_at__lt=now)
+        )
+
+    def with_viewer(self, user: object) -> SignalementQuerySet:
+        """Each report with what the viewer is to it, for screens to show without a query
+        per row: ``viewer_follows`` (a supporter) and ``viewer_is_staff`` (``staffed_by``)."""
+        if not getattr(user, "is_authenticated", False):
+            no = Value(False, output_field=BooleanField())
+            return self.annotate(viewer_follows=no, viewer_is_staff=no)
+        return self.annotate(
+            viewer_follows=Exists(Follow.objects.filter(signalement=OuterRef("pk"), user=user)),
+            viewer_is_staff=Exists(Signalement.objects.staffed_by(user).filter(pk=OuterRef("pk"))),
         )
 
     def for_display(self) -> SignalementQuerySet:

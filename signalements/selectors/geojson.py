@@ -7,7 +7,8 @@ import json
 from django.db import connection
 from django.utils import timezone
 
-from signalements.models import Status
+from backend.translation import english_wanted, translated
+from signalements.models import Category, Status
 
 
 def _timestamp(column: str) -> str:
@@ -28,8 +29,9 @@ def signalement_features_sql() -> str:
     """The statement writing the GeoJSON features of the given report ids, in their order.
 
     Same document as ``SignalementGeoSerializer`` (tests/signalements/test_geojson.py
-    compares them); the labels that depend on the language and the media URL prefix are
-    parameters: status labels, deleted-user and resident labels, media prefix, zone, ids.
+    compares them); the texts that depend on the language and the media URL prefix are
+    parameters: status labels, category names, deleted-user and resident labels, media
+    prefix, zone, ids.
     """
     photo = (
         "json_build_object('id', p.id, 'position', p.position, 'status', p.status, "
@@ -47,7 +49,8 @@ def signalement_features_sql() -> str:
     )
     properties = (
         "json_build_object("
-        "'category', json_build_object('id', c.id, 'slug', c.slug, 'name', c.name, "
+        "'category', json_build_object('id', c.id, 'slug', c.slug, "
+        "'name', coalesce(names.value ->> c.id::text, c.name), "
         "'theme', t.slug, 'icon', c.icon), "
         "'description', s.description, 'status', s.status, "
         "'status_label', labels.value ->> s.status, 'address', s.address, "
@@ -78,6 +81,7 @@ def signalement_features_sql() -> str:
         "LEFT JOIN backend_direction d ON d.id = s.direction_id "
         "LEFT JOIN backend_user u ON u.id = s.reporter_id "
         "CROSS JOIN (SELECT %(labels)s::jsonb AS value) labels "
+        "CROSS JOIN (SELECT %(names)s::jsonb AS value) names "
         "CROSS JOIN (SELECT %(prefix)s::text AS value) prefix"
     )
 
@@ -92,13 +96,25 @@ def features_in_database() -> bool:
 def signalement_features(*, ids: list[int], media_prefix: str) -> str:
     """The GeoJSON features of these reports (a JSON array, as text), in the order given.
 
-    Labels follow the active language; ``media_prefix`` is the absolute URL of MEDIA_URL.
+    Labels and names follow the active language; ``media_prefix`` is the absolute URL of
+    MEDIA_URL.
     """
     from backend.models import User as UserModel
 
+    # A handful of categories, named by the one rule of translated texts; in French the
+    # statement reads the name itself.
+    names = (
+        {
+            str(category.pk): translated(category, "name")
+            for category in Category.objects.only("pk", "name", "name_en")
+        }
+        if english_wanted()
+        else {}
+    )
     params = {
         "ids": ids,
         "labels": json.dumps({str(value): str(label) for value, label in Status.choices}),
+        "names": json.dumps(names),
         "deleted": UserModel(is_active=False).display_name,
         "resident": UserModel(first_name="", last_name="").display_name,
         "prefix": media_prefix,

@@ -21,24 +21,33 @@ from signalements.models import (
     Status,
 )
 
+# The defaults of the nearby search's window, stated in its query parameters.
 NEARBY_DAYS = 30
+NEARBY_MAX_RADIUS_M = 5000
 
 
-def signalement_list_public() -> SignalementQuerySet:
-    return Signalement.objects.public().for_display()
+def signalement_list_public(*, user: object = None) -> SignalementQuerySet:
+    return Signalement.objects.public().for_display().with_viewer(user)
 
 
 def signalement_visible(*, user: object) -> SignalementQuerySet:
-    return Signalement.objects.visible_to(user).for_display()
+    return Signalement.objects.visible_to(user).for_display().with_viewer(user)
 
 
 def signalement_nearby(
-    *, category: Category, latitude: float, longitude: float
+    *,
+    category: Category,
+    latitude: float,
+    longitude: float,
+    days: int = NEARBY_DAYS,
+    radius: int | None = None,
+    user: object = None,
 ) -> SignalementQuerySet:
-    """Open public reports of the category around the point, recent ones, nearest first."""
+    """Open public reports of the category filed in the last ``days`` within ``radius`` metres
+    of the point (the category's duplicate radius by default), nearest first."""
     point = Point(longitude, latitude, srid=4326)
-    since = timezone.now() - timedelta(days=NEARBY_DAYS)
-    radius = category.duplicate_radius_m
+    since = timezone.now() - timedelta(days=days)
+    radius = radius or category.duplicate_radius_m
     # A box a little larger than the circle lets the spatial index pick the candidates;
     # the exact distance then decides (110 km per degree is under every real length).
     half_height = radius / 110_000
@@ -62,8 +71,9 @@ def signalement_nearby(
             location__distance_lte=(point, D(m=radius)),
         )
         .for_display()
+        .with_viewer(user)
         .annotate(distance=Distance("location", point))
-        .order_by("distance", "-created_at")
+        .order_by("distance", "-created_at", "-id")
     )
 
 
@@ -72,6 +82,7 @@ def signalement_list_mine(*, user: User) -> SignalementQuerySet:
     return (
         Signalement.objects.filter(reporter=user)
         .for_display()
+        .with_viewer(user)
         .prefetch_related(
             Prefetch(
                 "events",

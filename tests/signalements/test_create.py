@@ -30,7 +30,7 @@ def test_a_resident_files_a_report_in_json(client_for, citizen):
     assert body["commune"] == {"insee_code": "30189", "name": "Nîmes"}
     assert body["direction"]["slug"] == "nm-eau"
     assert body["status"] == "nouveau"
-    assert body["status_label"] == "nouveau"
+    assert body["status_label"] == "Nouveau"
     assert body["photos"] == []
     assert body["reporter_name"] == "Camille M."
     report = Signalement.objects.get(pk=body["id"])

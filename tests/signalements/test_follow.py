@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_a_neighbour_supports_a_report(client_for, citizen, other_citizen):
     report = file_report(citizen)
     response = client_for(other_citizen).post(URL.format(report.pk))
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json() == {"following": True, "supporters_count": 1}
     assert Follow.objects.filter(signalement=report, user=other_citizen).exists()
 
@@ -40,8 +40,9 @@ def test_a_supporter_stops_supporting(client_for, citizen, other_citizen):
     client = client_for(other_citizen)
     client.post(URL.format(report.pk))
     response = client.delete(URL.format(report.pk))
-    assert response.status_code == 200
-    assert response.json() == {"following": False, "supporters_count": 0}
+    assert response.status_code == 204
+    assert response.content == b""
+    assert not Follow.objects.filter(signalement=report, user=other_citizen).exists()
 
 
 def test_the_reporter_cannot_support_their_own_report(client_for, citizen):

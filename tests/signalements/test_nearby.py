@@ -41,7 +41,7 @@ def test_it_returns_open_reports_of_the_category_nearest_first(api, citizen):
     response = api.get(URL, _query())
 
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["results"]
     assert [item["id"] for item in body] == [close.pk, further.pk]
     assert body[0]["distance_m"] == pytest.approx(22, abs=3)
     assert body[1]["distance_m"] == pytest.approx(44, abs=3)
@@ -50,7 +50,7 @@ def test_it_returns_open_reports_of_the_category_nearest_first(api, citizen):
 def test_the_radius_is_the_categorys(api, citizen):
     outside = _report(citizen, OUTSIDE)
     Category.objects.filter(slug="depot-sauvage").update(duplicate_radius_m=150)
-    assert [item["id"] for item in api.get(URL, _query()).json()] == [outside.pk]
+    assert [item["id"] for item in api.get(URL, _query()).json()["results"]] == [outside.pk]
 
 
 def test_closed_old_and_private_reports_are_left_out(api, citizen):
@@ -63,7 +63,7 @@ def test_closed_old_and_private_reports_are_left_out(api, citizen):
     reopened = _report(citizen, CLOSE)
     Signalement.objects.filter(pk=reopened.pk).update(status="reouvert")
 
-    assert [item["id"] for item in api.get(URL, _query()).json()] == [reopened.pk]
+    assert [item["id"] for item in api.get(URL, _query()).json()["results"]] == [reopened.pk]
 
 
 def test_a_missing_parameter_is_a_400_naming_it(api):

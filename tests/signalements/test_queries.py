@@ -54,4 +54,4 @@ def test_nearby_does_not_grow_with_the_results(api, rich_reports, django_assert_
             "/api/v1/signalements/nearby/",
             {"latitude": 43.8367, "longitude": 4.3601, "category": rich_reports[0].category_id},
         )
-    assert len(response.json()) >= 20
+    assert len(response.json()["results"]) == 20

@@ -60,7 +60,7 @@ def test_a_refusal_says_which_move_is_forbidden_in_english_too(client_for, agent
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 409
-    assert response.json()["detail"] == "A report cannot go from “new” to “closed”."
+    assert response.json()["detail"] == "A report cannot go from “New” to “Closed”."
 
 
 def test_rejecting_needs_a_reason(client_for, agent_voirie, report):
