@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite libsqlite3-dev gettext gcc libc6-dev python3-venv)
+APT_PACKAGES=(gdal-bin libsqlite3-mod-spatialite libsqlite3-dev gettext gcc libc6-dev python3-venv curl jq)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

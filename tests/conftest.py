@@ -64,6 +64,23 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
+def connections_kept_open():
+    """Keep the test's database connection open across the requests of the WSGI app.
+
+    Django's test client does the same around each of its requests: ``close_old_connections``
+    would otherwise close the connection that holds the test's transaction. The receivers
+    are connected again afterwards, whatever the outcome, so no later test runs without them.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def fake_fcm(settings):
     """The real firebase-admin, pointed at a fake FCM on 127.0.0.1."""
     fake = FakeFCM().start()

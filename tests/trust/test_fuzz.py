@@ -13,8 +13,7 @@ import os
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error, response_schema_conformance
@@ -36,23 +35,6 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 # The same cases on every run, so that a red build points at a change; FUZZ_RANDOM=1
 # explores new ones (how the schema's promise of a page for added photos was found).
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM", "") != "1"
-
-
-@pytest.fixture
-def connections_kept_open():
-    """Keep the test's database connection open across the requests of the WSGI app.
-
-    Django's test client does the same around each of its requests: ``close_old_connections``
-    would otherwise close the connection that holds the test's transaction. The receivers
-    are connected again afterwards, whatever the outcome, so no later test runs without them.
-    """
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
