@@ -83,6 +83,12 @@ class AutoSchema(SpectacularAutoSchema):
         """Identifiers only: generators turn operation ids into function and file names."""
         return re.sub(r"\W", "_", super().get_operation_id())
 
+    def _get_format_parameters(self) -> list[dict[str, Any]]:
+        # ``?format=geojson`` chooses how a read is rendered; a write answers JSON.
+        if self.method != "GET":
+            return []
+        return super()._get_format_parameters()
+
     def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
         """One media type also where a view lists several for its body."""
         body = super()._get_request_body(direction)
