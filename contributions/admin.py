@@ -62,6 +62,9 @@ class ConsultationForm(forms.ModelForm):
     def clean_body(self) -> str:
         return sanitize_html(self.cleaned_data.get("body", ""))
 
+    def clean_body_en(self) -> str:
+        return sanitize_html(self.cleaned_data.get("body_en", ""))
+
 
 class PhaseForm(forms.ModelForm):
     """The dates follow the rule of ``phase_create``, shown on the field."""
@@ -105,7 +108,9 @@ class MeetingInline(admin.StackedInline):
     extra = 0
     fields = [
         ("title", "starts_at", "ends_at"),
+        "title_en",
         "description",
+        "description_en",
         ("place_name", "address"),
         "online_url",
         ("registration", "capacity", "registration_url"),
@@ -115,7 +120,7 @@ class MeetingInline(admin.StackedInline):
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
-    fields = ["title", "file", "position", "size"]
+    fields = ["title", "title_en", "file", "position", "size"]
     readonly_fields = ["size"]
 
 

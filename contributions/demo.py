@@ -36,12 +36,12 @@ from contributions.services.moderation import moderation_load
 from geo.models import Commune
 
 THEMES = [
-    ("transports", "Mobilités et transports"),
-    ("eau", "Eau et assainissement"),
-    ("dechets", "Déchets et propreté"),
-    ("espaces-verts", "Nature et espaces verts"),
-    ("urbanisme", "Urbanisme et habitat"),
-    ("environnement", "Climat et environnement"),
+    ("transports", "Mobilités et transports", "Mobility and transport"),
+    ("eau", "Eau et assainissement", "Water and sanitation"),
+    ("dechets", "Déchets et propreté", "Waste and cleanliness"),
+    ("espaces-verts", "Nature et espaces verts", "Nature and green spaces"),
+    ("urbanisme", "Urbanisme et habitat", "Town planning and housing"),
+    ("environnement", "Climat et environnement", "Climate and environment"),
 ]
 
 
@@ -101,8 +101,15 @@ def _consultation(
     return consultation
 
 
-def _phases(consultation: Consultation, phases: list[tuple[str, date, date | None, str]]) -> None:
+def _phases(
+    consultation: Consultation,
+    phases: list[tuple[str, date, date | None, str]],
+    english: dict[str, tuple[str, str]] | None = None,
+) -> None:
+    """Phases by French name; ``english`` gives the (name, description) of some in English."""
+    english = english or {}
     for position, (name, starts_on, ends_on, description) in enumerate(phases):
+        name_en, description_en = english.get(name, ("", ""))
         Phase.objects.update_or_create(
             consultation=consultation,
             name=name,
@@ -111,17 +118,21 @@ def _phases(consultation: Consultation, phases: list[tuple[str, date, date | Non
                 "ends_on": ends_on,
                 "description": description,
                 "position": position,
+                "name_en": name_en,
+                "description_en": description_en,
             },
         )
 
 
-def _document(consultation: Consultation, title: str) -> None:
+def _document(consultation: Consultation, title: str, title_en: str = "") -> None:
     if consultation.documents.filter(title=title).exists():
+        consultation.documents.filter(title=title).update(title_en=title_en)
         return
     content = _pdf(title)
     Document.objects.create(
         consultation=consultation,
         title=title,
+        title_en=title_en,
         file=ContentFile(content, name=f"{consultation.slug}.pdf"),
         size=len(content),
     )
@@ -131,8 +142,8 @@ def _document(consultation: Consultation, title: str) -> None:
 def load() -> None:
     now = timezone.now()
     today = timezone.localdate()
-    for slug, name in THEMES:
-        Theme.objects.update_or_create(slug=slug, defaults={"name": name})
+    for slug, name, name_en in THEMES:
+        Theme.objects.update_or_create(slug=slug, defaults={"name": name, "name_en": name_en})
     agglomeration = Organisation.objects.get(slug="nimes-metropole")
     durable = Direction.objects.get(slug="nm-developpement-durable")
     transports = Direction.objects.get(slug="nm-transports")
@@ -153,6 +164,11 @@ def load() -> None:
         "de mobilité de l'agglomération.",
         body="<p>Nîmes Métropole prépare son <strong>plan de mobilité</strong> à l'horizon "
         "2035. Partagez vos trajets, vos difficultés et vos idées.</p>",
+        title_en="Mobility plan 2035: how will you get around tomorrow?",
+        summary_en="Bus, tram, bike, car-sharing: give your view on the priorities of the "
+        "conurbation's mobility plan.",
+        body_en="<p>Nîmes Métropole is preparing its <strong>mobility plan</strong> for 2035. "
+        "Share your journeys, your difficulties and your ideas.</p>",
         kind=Consultation.Kind.VOLUNTARY,
         legal_basis="",
         comments_allowed=True,
@@ -171,12 +187,18 @@ def load() -> None:
             ),
             ("Restitution", today + timedelta(days=60), None, "Synthèse publiée sur le site."),
         ],
+        english={
+            "Diagnostic partagé": ("Shared diagnosis", ""),
+            "Ateliers de propositions": ("Proposal workshops", ""),
+            "Restitution": ("Results", "A summary published on the website."),
+        },
     )
     start = (now + timedelta(days=7)).replace(hour=18, minute=30, second=0, microsecond=0)
     Meeting.objects.update_or_create(
         consultation=mobility,
         title="Réunion publique de lancement",
         defaults={
+            "title_en": "Public launch meeting",
             "starts_at": start,
             "ends_at": start + timedelta(hours=2),
             "place_name": "Hôtel de l'agglomération",
@@ -190,6 +212,7 @@ def load() -> None:
         consultation=mobility,
         title="Atelier en ligne : le vélo au quotidien",
         defaults={
+            "title_en": "Online workshop: cycling every day",
             "starts_at": start + timedelta(days=14),
             "ends_at": start + timedelta(days=14, hours=1, minutes=30),
             "online_url": "https://visio.example.org/atelier-velo",
@@ -197,7 +220,11 @@ def load() -> None:
             "registration_url": "https://inscriptions.example.org/atelier-velo",
         },
     )
-    _document(mobility, "Dossier de présentation du plan de mobilité")
+    _document(
+        mobility,
+        "Dossier de présentation du plan de mobilité",
+        title_en="Presentation file of the mobility plan",
+    )
 
     water_plan = _consultation(
         "zonage-assainissement-pluvial",

@@ -1,11 +1,57 @@
+"""Query-string filters of the consultation lists."""
+
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from backend.filters import FilterSet
-from contributions.models import Consultation, Status
+from contributions.models import (
+    Consultation,
+    ContactMessage,
+    Contribution,
+    ModerationDecision,
+    Status,
+)
+
+# Each base letter with its accented forms. Patterns spell both cases and every accent out so
+# that they mean the same on PostgreSQL and SQLite, whatever the collation or locale.
+_ACCENTED = {
+    "a": "aàâäáãå",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iîïíì",
+    "n": "nñ",
+    "o": "oôöóòõ",
+    "u": "uùûüú",
+    "y": "yÿý",
+}
+# What counts as part of a word: a match must not touch one of these on either side.
+_WORD_CHARACTER = "0-9A-Za-zÀ-ÖØ-öø-ÿŒœ"
+MAX_SEARCH_WORDS = 8
+SEARCHED_TEXTS = ("title", "summary", "title_en", "summary_en")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query, lower case and without accents ("Élu, PLU" -> ["elu", "plu"])."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.findall(r"\w+", plain)[:MAX_SEARCH_WORDS]
+
+
+def whole_word_pattern(word: str) -> str:
+    """A regular expression matching ``word`` as a whole word, in any case, with any accent."""
+    classes = []
+    for character in word:
+        variants = _ACCENTED.get(character, character)
+        if character.isalpha():
+            variants += "".join(v.upper() for v in variants if len(v.upper()) == 1)
+        classes.append(f"[{re.escape(variants)}]" if len(variants) > 1 else re.escape(variants))
+    return f"(^|[^{_WORD_CHARACTER}]){''.join(classes)}([^{_WORD_CHARACTER}]|$)"
 
 
 class ConsultationFilter(FilterSet):
@@ -20,7 +66,10 @@ class ConsultationFilter(FilterSet):
         field_name="organisation__slug", label=_("organisation")
     )
     kind = django_filters.ChoiceFilter(choices=Consultation.Kind.choices, label=_("kind"))
-    q = django_filters.CharFilter(method="filter_text", label=_("text search"))
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label=_("words that must all appear, whole, in the title or the summary"),
+    )
 
     class Meta:
         model = Consultation
@@ -34,7 +83,63 @@ class ConsultationFilter(FilterSet):
     def filter_text(
         self, queryset: QuerySet[Consultation], name: str, value: str
     ) -> QuerySet[Consultation]:
-        words = value.split()[:8]
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        """Every word of the query, as a whole word, in a title or a summary (either language)."""
+        for word in search_words(value):
+            pattern = whole_word_pattern(word)
+            matches = Q()
+            for text in SEARCHED_TEXTS:
+                matches |= Q(**{f"{text}__regex": pattern})
+            queryset = queryset.filter(matches)
         return queryset
+
+
+class ModerationQueueFilter(FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=[("pending", _("pending moderation")), ("flagged", _("hidden by flags"))],
+        method="filter_state",
+        label=_("pending (first review) or flagged (hidden by flags)"),
+    )
+    consultation = django_filters.CharFilter(
+        field_name="consultation__slug", label=_("slug of a consultation")
+    )
+    organisation = django_filters.CharFilter(
+        field_name="consultation__organisation__slug", label=_("slug of an organisation")
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["state", "consultation", "organisation"]
+
+    def filter_state(
+        self, queryset: QuerySet[Contribution], name: str, value: str
+    ) -> QuerySet[Contribution]:
+        if value == "pending":
+            return queryset.filter(state=Contribution.State.PENDING)
+        return queryset.filter(flagged_at__isnull=False)
+
+
+class ModerationLogFilter(FilterSet):
+    consultation = django_filters.CharFilter(
+        field_name="contribution__consultation__slug", label=_("slug of a consultation")
+    )
+    organisation = django_filters.CharFilter(
+        field_name="organisation__slug", label=_("slug of an organisation")
+    )
+
+    class Meta:
+        model = ModerationDecision
+        fields = ["consultation", "organisation"]
+
+
+class ContactMessageFilter(FilterSet):
+    status = django_filters.ChoiceFilter(choices=ContactMessage.Status.choices, label=_("status"))
+    consultation = django_filters.CharFilter(
+        field_name="consultation__slug", label=_("slug of a consultation")
+    )
+    organisation = django_filters.CharFilter(
+        field_name="organisation__slug", label=_("slug of an organisation")
+    )
+
+    class Meta:
+        model = ContactMessage
+        fields = ["status", "consultation", "organisation"]

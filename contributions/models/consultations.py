@@ -22,6 +22,7 @@ class Theme(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("consultation theme")
@@ -116,11 +117,19 @@ class Consultation(models.Model):
         related_name="consultations",
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Rich text, sanitised."))
+    body_en = models.TextField(
+        _("body in English"), blank=True, help_text=_("Rich text, sanitised.")
+    )
     cover_image = models.ImageField(_("cover image"), upload_to="consultations/covers/", blank=True)
     cover_alt = models.CharField(_("cover image alternative text"), max_length=300, blank=True)
+    cover_alt_en = models.CharField(
+        _("cover image alternative text in English"), max_length=300, blank=True
+    )
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="consultations"
     )
@@ -237,7 +246,9 @@ class Phase(models.Model):
         related_name="phases",
     )
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

@@ -28,7 +28,9 @@ class Meeting(models.Model):
         related_name="meetings",
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place_name = models.CharField(_("place name"), max_length=200, blank=True)
@@ -105,6 +107,7 @@ class Document(models.Model):
         related_name="documents",
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     file = models.FileField(
         _("file"),
         upload_to="consultations/documents/",

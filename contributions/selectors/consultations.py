@@ -7,10 +7,21 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from backend.models import Membership, OrganisationRole
-from contributions.models import Consultation, Meeting
+from contributions.models import Consultation, ConsultationFollow, Meeting, MeetingRegistration
 from contributions.selectors._common import _logged_in
 
 if TYPE_CHECKING:
@@ -41,22 +52,45 @@ def can_publish(*, user: User | AnonymousUser | None, consultation: Consultation
 
 
 def consultation_list(*, user: User | AnonymousUser | None) -> QuerySet[Consultation]:
-    """Consultations a person may read, with what list pages show."""
+    """Consultations a person may read, with what list pages show and whether they follow."""
+    if _logged_in(user):
+        following = Exists(
+            ConsultationFollow.objects.filter(consultation=OuterRef("pk"), user=user)
+        )
+    else:
+        following = Value(False, output_field=BooleanField())
     return (
         Consultation.objects.visible_to(user)
         .select_related("organisation", "direction")
         .prefetch_related("themes", "communes")
+        .annotate(following=following)
     )
+
+
+def meetings_with_seats(*, user: User | AnonymousUser | None) -> QuerySet[Meeting]:
+    """Meetings with their confirmed seats and the viewer's registration status (or None)."""
+    if _logged_in(user):
+        mine = Subquery(
+            MeetingRegistration.objects.filter(meeting=OuterRef("pk"), user=user).values("status")[
+                :1
+            ]
+        )
+    else:
+        mine = Value(None, output_field=CharField())
+    return Meeting.objects.annotate(
+        seats_taken=Count(
+            "registrations",
+            filter=Q(registrations__status=MeetingRegistration.Status.CONFIRMED),
+        ),
+        my_registration=mine,
+    ).order_by("starts_at", "pk")
 
 
 def consultation_detail(*, user: User | AnonymousUser | None) -> QuerySet[Consultation]:
     return consultation_list(user=user).prefetch_related(
         "phases",
         "documents",
-        Prefetch(
-            "meetings",
-            queryset=Meeting.objects.prefetch_related("registrations").order_by("starts_at"),
-        ),
+        Prefetch("meetings", queryset=meetings_with_seats(user=user)),
     )
 
 

@@ -1,10 +1,19 @@
-"""Contributions a person may read, with their counts and replies."""
+"""Contributions a person may read, with their counts, replies and the viewer's state."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from contributions.models import Consultation, Contribution, ContributionSupport
 from contributions.selectors._common import _logged_in
@@ -26,13 +35,18 @@ def _with_counts(
             "replies", filter=Q(replies__state=Contribution.State.PUBLISHED), distinct=True
         ),
     )
+    # The viewer's state, annotated so that a page costs the same queries whatever its size.
     if _logged_in(user):
-        queryset = queryset.annotate(
-            supported_by_me=Exists(
+        return queryset.annotate(
+            supported=Exists(
                 ContributionSupport.objects.filter(contribution=OuterRef("pk"), user=user)
-            )
+            ),
+            mine=ExpressionWrapper(Q(author=user), output_field=BooleanField()),
         )
-    return queryset
+    return queryset.annotate(
+        supported=Value(False, output_field=BooleanField()),
+        mine=Value(False, output_field=BooleanField()),
+    )
 
 
 def contributions_of(
@@ -46,16 +60,17 @@ def contributions_of(
 
 
 def contribution_detail(*, user: User | AnonymousUser | None) -> QuerySet[Contribution]:
-    """Contributions with their visible replies, two levels deep."""
-    second_level = _with_counts(Contribution.objects.visible_to(user), user=user).order_by(
-        "created_at", "pk"
-    )
-    first_level = second_level.prefetch_related(
-        Prefetch("replies", queryset=second_level, to_attr="visible_replies")
-    )
-    return _with_counts(Contribution.objects.visible_to(user), user=user).prefetch_related(
-        Prefetch("replies", queryset=first_level, to_attr="visible_replies")
-    )
+    """Contributions the user may read, one at a time; their replies are a list of their own."""
+    return _with_counts(Contribution.objects.visible_to(user), user=user)
+
+
+def contribution_replies(
+    *, contribution: Contribution, user: User | AnonymousUser | None
+) -> QuerySet[Contribution]:
+    """The direct replies to a contribution that the user may read, oldest first."""
+    return _with_counts(
+        Contribution.objects.visible_to(user).filter(parent=contribution), user=user
+    ).order_by("created_at", "pk")
 
 
 def my_contributions(*, user: User) -> QuerySet[Contribution]:

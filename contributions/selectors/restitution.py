@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from backend.translation import pick
 from contributions.models import (
     Consultation,
     ConsultationFollow,
@@ -59,9 +60,13 @@ def restitution_key_figures(consultation: Consultation) -> dict[str, Any]:
     for row in published.values("kind").annotate(count=Count("pk")):
         by_kind[row["kind"]] = row["count"]
     by_theme = [
-        {"slug": row["theme__slug"], "name": row["theme__name"], "count": row["count"]}
+        {
+            "slug": row["theme__slug"],
+            "name": pick(row["theme__name"], row["theme__name_en"]),
+            "count": row["count"],
+        }
         for row in published.filter(theme__isnull=False)
-        .values("theme__slug", "theme__name")
+        .values("theme__slug", "theme__name", "theme__name_en")
         .annotate(count=Count("pk"))
         .order_by("-count", "theme__slug")
     ]

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from backend.translation import TranslatedField
 from contributions.models import Consultation, Contribution, Phase, Status, Theme
 from contributions.selectors.consultations import consultation_scope, public_url
 from contributions.selectors.contributions import allowed_kinds
@@ -18,19 +19,29 @@ from contributions.serializers._common import DirectionBriefSerializer, Organisa
 from contributions.serializers.meetings import DocumentSerializer, MeetingSerializer
 
 
+# The themes of reports are another list, another component ("Theme").
+@extend_schema_serializer(component_name="ConsultationTheme")
 class ThemeSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+
     class Meta:
         model = Theme
         fields = ["slug", "name"]
 
 
 class PhaseSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+    description = TranslatedField()
+
     class Meta:
         model = Phase
         fields = ["name", "description", "starts_on", "ends_on"]
 
 
 class ConsultationListSerializer(serializers.ModelSerializer):
+    title = TranslatedField()
+    summary = TranslatedField()
+    cover_alt = TranslatedField()
     organisation = OrganisationBriefSerializer(read_only=True)
     direction = DirectionBriefSerializer(read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -38,6 +49,9 @@ class ConsultationListSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     is_relayed = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField(help_text=_("The public page of the consultation."))
+    following = serializers.BooleanField(
+        read_only=True, help_text=_("Whether the viewer follows it (false when anonymous).")
+    )
 
     class Meta:
         model = Consultation
@@ -60,6 +74,7 @@ class ConsultationListSerializer(serializers.ModelSerializer):
             "url",
             "cover_image",
             "cover_alt",
+            "following",
         ]
 
     def get_url(self, consultation: Consultation) -> str:
@@ -74,6 +89,7 @@ class ParticipationSerializer(serializers.Serializer):
 
 
 class ConsultationDetailSerializer(ConsultationListSerializer):
+    body = TranslatedField()
     phases = PhaseSerializer(many=True, read_only=True)
     meetings = MeetingSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
@@ -121,10 +137,10 @@ class ScopeField(GeometryField):
 
 
 class ConsultationScopeSerializer(GeoFeatureModelSerializer):
-    """A consultation on the map (GeoJSON Feature)."""
+    """A consultation on the map (GeoJSON Feature); documented by ConsultationFeatureSerializer."""
 
-    # Named after the model field so that the schema knows it is a MultiPolygon.
     area = ScopeField(source="*", read_only=True, allow_null=True)
+    title = TranslatedField()
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
 
     class Meta:
@@ -132,6 +148,61 @@ class ConsultationScopeSerializer(GeoFeatureModelSerializer):
         geo_field = "area"
         id_field = "slug"
         fields = ["slug", "title", "status", "kind", "opens_at", "closes_at", "area"]
+
+
+MULTIPOLYGON_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "RFC 7946 MultiPolygon in WGS84; null when the consultation has no perimeter.",
+    "properties": {
+        "type": {"type": "string", "enum": ["MultiPolygon"]},
+        "coordinates": {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "minItems": 4,
+                    "items": {
+                        "type": "array",
+                        "minItems": 2,
+                        "maxItems": 2,
+                        "items": {"type": "number", "format": "double"},
+                        "description": "[longitude, latitude]",
+                    },
+                },
+            },
+        },
+    },
+    "required": ["type", "coordinates"],
+}
+
+
+@extend_schema_field(MULTIPOLYGON_SCHEMA)
+class _MultiPolygonSchemaField(serializers.JSONField):
+    pass
+
+
+class ConsultationFeaturePropertiesSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    kind = serializers.ChoiceField(choices=Consultation.Kind.choices)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+
+
+class ConsultationFeatureSerializer(serializers.Serializer):
+    """A consultation on the map: a GeoJSON Feature whose id is the consultation's slug."""
+
+    type = serializers.ChoiceField(choices=[("Feature", "Feature")])
+    id = serializers.SlugField(help_text=_("The slug of the consultation."))
+    geometry = _MultiPolygonSchemaField(allow_null=True)
+    properties = ConsultationFeaturePropertiesSerializer()
+
+
+class ConsultationFeatureCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[("FeatureCollection", "FeatureCollection")])
+    features = ConsultationFeatureSerializer(many=True)
 
 
 class ConsultationQuerySerializer(serializers.Serializer):

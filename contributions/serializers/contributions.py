@@ -25,7 +25,12 @@ class ContributionSerializer(serializers.ModelSerializer):
     commune = serializers.SlugRelatedField(slug_field="insee_code", read_only=True, allow_null=True)
     support_count = serializers.IntegerField(read_only=True)
     reply_count = serializers.IntegerField(read_only=True)
-    supported_by_me = serializers.SerializerMethodField()
+    supported = serializers.BooleanField(
+        read_only=True, help_text=_("Whether the viewer supports it (false when anonymous).")
+    )
+    mine = serializers.BooleanField(
+        read_only=True, help_text=_("Whether the viewer wrote it (false when anonymous).")
+    )
     answer = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,7 +49,8 @@ class ContributionSerializer(serializers.ModelSerializer):
             "state",
             "support_count",
             "reply_count",
-            "supported_by_me",
+            "supported",
+            "mine",
             "answer",
             "created_at",
             "published_at",
@@ -52,35 +58,11 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_supported_by_me(self, contribution: Contribution) -> bool:
-        return bool(getattr(contribution, "supported_by_me", False))
-
     @extend_schema_field(OfficialAnswerSerializer(allow_null=True))
     def get_answer(self, contribution: Contribution) -> dict[str, Any] | None:
         # A missing reverse one-to-one raises an AttributeError subclass: None then.
         answer = getattr(contribution, "answer", None)
         return OfficialAnswerSerializer(answer).data if answer else None
-
-
-class ContributionReplySerializer(ContributionSerializer):
-    replies = serializers.SerializerMethodField()
-
-    class Meta(ContributionSerializer.Meta):
-        fields = [*ContributionSerializer.Meta.fields, "replies"]
-        read_only_fields = fields
-
-    @extend_schema_field(ContributionSerializer(many=True))
-    def get_replies(self, contribution: Contribution) -> list[dict[str, Any]]:
-        replies = getattr(contribution, "visible_replies", [])
-        return ContributionSerializer(replies, many=True, context=self.context).data
-
-
-class ContributionDetailSerializer(ContributionSerializer):
-    replies = ContributionReplySerializer(many=True, read_only=True, source="visible_replies")
-
-    class Meta(ContributionSerializer.Meta):
-        fields = [*ContributionSerializer.Meta.fields, "replies"]
-        read_only_fields = fields
 
 
 class MyContributionSerializer(ContributionSerializer):

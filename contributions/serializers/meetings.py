@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
+from backend.translation import TranslatedField
 from contributions.models import Document, Meeting, MeetingRegistration
 from contributions.services.meetings import document_content_type
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    title = TranslatedField()
     url = serializers.SerializerMethodField(help_text=_("Where to download the file."))
     content_type = serializers.SerializerMethodField()
 
@@ -28,8 +30,19 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    """A meeting of a consultation, read from ``meetings_with_seats`` (counts and the viewer's
+    registration come annotated, never one query per meeting)."""
+
+    title = TranslatedField()
+    description = TranslatedField()
     location = GeometryField(allow_null=True, read_only=True)
-    seats_taken = serializers.SerializerMethodField()
+    seats_taken = serializers.IntegerField(read_only=True)
+    my_registration = serializers.ChoiceField(
+        choices=MeetingRegistration.Status.choices,
+        read_only=True,
+        allow_null=True,
+        help_text=_("The viewer's registration: null when not registered (or anonymous)."),
+    )
 
     class Meta:
         model = Meeting
@@ -47,14 +60,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "capacity",
             "registration_url",
             "seats_taken",
+            "my_registration",
         ]
-
-    def get_seats_taken(self, meeting: Meeting) -> int:
-        return sum(
-            1
-            for registration in meeting.registrations.all()
-            if registration.status == MeetingRegistration.Status.CONFIRMED
-        )
 
 
 class MeetingRegistrationSerializer(serializers.ModelSerializer):

@@ -17,7 +17,8 @@ class ModerationItemSerializer(ContributionSerializer):
     flagged_at = serializers.DateTimeField(read_only=True)
     support_count = None
     reply_count = None
-    supported_by_me = None
+    supported = None
+    mine = None
     answer = None
 
     class Meta(ContributionSerializer.Meta):

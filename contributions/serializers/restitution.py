@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,13 +25,33 @@ class RestitutionDocumentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class ThemeFigureSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CommuneFigureSerializer(serializers.Serializer):
+    insee_code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class KindFiguresSerializer(serializers.Serializer):
+    """Published contributions of each kind (every kind is present, zero when none)."""
+
+    idea = serializers.IntegerField()
+    question = serializers.IntegerField()
+    comment = serializers.IntegerField()
+
+
 class KeyFiguresSerializer(serializers.Serializer):
     participants = serializers.IntegerField()
     contributions = serializers.IntegerField()
-    by_kind = serializers.DictField(child=serializers.IntegerField())
-    by_theme = serializers.ListField(child=serializers.DictField())
-    by_commune = serializers.ListField(child=serializers.DictField())
-    answered_share = serializers.FloatField()
+    by_kind = KindFiguresSerializer()
+    by_theme = ThemeFigureSerializer(many=True)
+    by_commune = CommuneFigureSerializer(many=True)
+    answered_share = serializers.FloatField(help_text=_("Between 0 and 1."))
 
 
 class RestitutionSerializer(serializers.ModelSerializer):

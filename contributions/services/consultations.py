@@ -203,6 +203,8 @@ def phase_create(
     ends_on: date | None = None,
     description: str = "",
     position: int = 0,
+    name_en: str = "",
+    description_en: str = "",
 ) -> Phase:
     phase_check_dates(starts_on=starts_on, ends_on=ends_on)
     phase = Phase.objects.create(
@@ -212,6 +214,8 @@ def phase_create(
         ends_on=ends_on,
         description=description,
         position=position,
+        name_en=name_en,
+        description_en=description_en,
     )
     phase_announce(phase=phase)
     return phase

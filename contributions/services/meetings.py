@@ -58,9 +58,11 @@ def document_fill_metadata(*, document: Document) -> Document:
 
 
 def document_add(
-    *, consultation: Consultation, title: str, file: File, position: int = 0
+    *, consultation: Consultation, title: str, file: File, position: int = 0, title_en: str = ""
 ) -> Document:
-    document = Document(consultation=consultation, title=title, file=file, position=position)
+    document = Document(
+        consultation=consultation, title=title, title_en=title_en, file=file, position=position
+    )
     document_fill_metadata(document=document)
     document.full_clean(exclude=["consultation"])
     document.save()

@@ -25,6 +25,7 @@ from contributions.selectors.consultations import (
 )
 from contributions.serializers.consultations import (
     ConsultationDetailSerializer,
+    ConsultationFeatureCollectionSerializer,
     ConsultationListSerializer,
     ConsultationQuerySerializer,
     ConsultationScopeSerializer,
@@ -74,7 +75,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Perimeters of the consultations for the map (GeoJSON)",
-        responses={(200, "application/geo+json"): ConsultationScopeSerializer(many=True)},
+        responses={(200, "application/geo+json"): ConsultationFeatureCollectionSerializer},
     )
     @action(
         detail=False,
@@ -86,7 +87,8 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         return Response(self.get_serializer(queryset, many=True).data)
 
-    @extend_schema(request=None, responses=FollowSerializer)
+    # Both ways answer the state after the call, so the schema says 200 for DELETE too.
+    @extend_schema(request=None, responses={200: FollowSerializer})
     @action(
         detail=True,
         methods=["post", "delete"],
@@ -123,13 +125,13 @@ class OrganisationFollowView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = FollowSerializer
 
-    @extend_schema(request=None, responses=FollowSerializer)
+    @extend_schema(request=None, responses={200: FollowSerializer})
     def post(self, request: Request, slug: str) -> Response:
         organisation = get_object_or_404(Organisation, slug=slug)
         organisation_follow(organisation=organisation, user=request.user)
         return Response({"following": True})
 
-    @extend_schema(request=None, responses=FollowSerializer)
+    @extend_schema(request=None, responses={200: FollowSerializer})
     def delete(self, request: Request, slug: str) -> Response:
         organisation = get_object_or_404(Organisation, slug=slug)
         organisation_unfollow(organisation=organisation, user=request.user)

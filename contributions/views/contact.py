@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.throttling import ScopedRateThrottle
+from contributions.filters import ContactMessageFilter
 from contributions.models import ContactMessage
 from contributions.permissions import IsContactStaff
 from contributions.selectors.contact import contact_messages_for
@@ -51,11 +51,6 @@ class ContactView(APIView):
         )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("status", OpenApiTypes.STR, enum=ContactMessage.Status.values),
-    ]
-)
 class ContactMessageViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -64,17 +59,13 @@ class ContactMessageViewSet(
     queryset = ContactMessage.objects.none()
     serializer_class = ContactMessageSerializer
     permission_classes = [permissions.IsAuthenticated, IsContactStaff]
-    filter_backends: list = []
+    filterset_class = ContactMessageFilter
 
     def get_queryset(self) -> QuerySet[ContactMessage]:
-        queryset = contact_messages_for(user=self.request.user)
-        wanted = self.request.query_params.get("status")
-        if wanted in ContactMessage.Status.values:
-            queryset = queryset.filter(status=wanted)
-        return queryset
+        return contact_messages_for(user=self.request.user)
 
     @extend_schema(request=ContactRedirectSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def redirect(self, request: Request, pk: str) -> Response:
         """Hand the message to a direction (by default, the one owning the consultation)."""
         message = self.get_object()  # who may act is checked before what they sent
@@ -86,7 +77,7 @@ class ContactMessageViewSet(
         return Response(self.get_serializer(message).data)
 
     @extend_schema(request=ContactReplySerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def reply(self, request: Request, pk: str) -> Response:
         """Answer the sender by email."""
         message = self.get_object()  # who may act is checked before what they sent
@@ -98,7 +89,7 @@ class ContactMessageViewSet(
         return Response(self.get_serializer(message).data)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request: Request, pk: str) -> Response:
         message = contact_message_close(message=self.get_object())
         return Response(self.get_serializer(message).data)

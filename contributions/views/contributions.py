@@ -18,13 +18,13 @@ from contributions.permissions import (
 )
 from contributions.selectors.contributions import (
     contribution_detail,
+    contribution_replies,
     contributions_of,
     my_contributions,
 )
 from contributions.serializers.answers import AnswerCreateSerializer
 from contributions.serializers.contributions import (
     ContributionCreateSerializer,
-    ContributionDetailSerializer,
     ContributionSerializer,
     ContributionUpdateSerializer,
     FlagSerializer,
@@ -86,10 +86,10 @@ class ConsultationContributionsView(generics.ListAPIView):
 
 
 class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A contribution with its replies; its author edits it; others support or flag it."""
+    """A contribution and its replies (a page); its author edits it; others support or flag it."""
 
     queryset = Contribution.objects.none()
-    serializer_class = ContributionDetailSerializer
+    serializer_class = ContributionSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsContributionAuthor]
     filter_backends: list = []
 
@@ -107,7 +107,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=ContributionUpdateSerializer,
-        responses=ContributionDetailSerializer,
+        responses=ContributionSerializer,
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         """The author edits; under a priori moderation it waits for a moderator again."""
@@ -117,7 +117,17 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         contribution_update(contribution=contribution, **data.validated_data)
         return Response(self.get_serializer(_fresh(request, contribution)).data)
 
-    @extend_schema(request=None, responses=SupportSerializer)
+    @extend_schema(responses=ContributionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def replies(self, request: Request, pk: str) -> Response:
+        """The replies one may read, oldest first, a page at a time (replies to a reply: its
+        own ``replies``)."""
+        replies = contribution_replies(contribution=self.get_object(), user=request.user)
+        page = self.paginate_queryset(replies)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    # Both ways answer the state after the call, so the schema says 200 for DELETE too.
+    @extend_schema(request=None, responses={200: SupportSerializer})
     @action(
         detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated]
     )
@@ -152,7 +162,7 @@ class ContributionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=AnswerCreateSerializer,
-        responses=ContributionDetailSerializer,
+        responses=ContributionSerializer,
     )
     @action(
         detail=True,

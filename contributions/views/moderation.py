@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.models import Organisation
+from contributions.filters import ModerationLogFilter, ModerationQueueFilter
 from contributions.models import CharterReason, Contribution, ModerationDecision
 from contributions.permissions import IsModerator, IsOrganisationAdmin
 from contributions.selectors.moderation import (
@@ -44,32 +44,23 @@ class CharterView(generics.ListAPIView):
         return charter_of(organisation_id=organisation.pk)
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=["pending", "flagged"])]
-)
 class ModerationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Moderators: the queue of their organisations (pending and flagged, oldest first)."""
 
     queryset = Contribution.objects.none()
     serializer_class = ModerationItemSerializer
     permission_classes = [permissions.IsAuthenticated, IsModerator]
-    filter_backends: list = []
+    filterset_class = ModerationQueueFilter
 
     def get_queryset(self) -> QuerySet[Contribution]:
         if getattr(self, "swagger_fake_view", False):
             return Contribution.objects.none()
         if self.action == "decision":
             return moderatable(user=self.request.user)
-        queryset = moderation_queue(user=self.request.user)
-        wanted = self.request.query_params.get("state")
-        if wanted == "pending":
-            queryset = queryset.filter(state=Contribution.State.PENDING)
-        elif wanted == "flagged":
-            queryset = queryset.filter(flagged_at__isnull=False)
-        return queryset
+        return moderation_queue(user=self.request.user)
 
     @extend_schema(request=DecisionSerializer, responses=ModerationItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def decision(self, request: Request, pk: str) -> Response:
         """Publish, reject, hide or restore; reject and hide cite the charter."""
         contribution = self.get_object()
@@ -87,7 +78,7 @@ class ModerationLogView(generics.ListAPIView):
     queryset = ModerationDecision.objects.none()
     serializer_class = ModerationDecisionSerializer
     permission_classes = [permissions.IsAuthenticated, IsOrganisationAdmin]
-    filter_backends: list = []
+    filterset_class = ModerationLogFilter
 
     def get_queryset(self) -> QuerySet[ModerationDecision]:
         if getattr(self, "swagger_fake_view", False):

@@ -79,10 +79,11 @@ def test_comments_go_two_levels_deep_at_most(
     assert second.status_code == 201
     third = contribute(other_citizen, "ouverte", "!", kind="comment", parent=second.json()["id"])
     assert third.status_code == 400
-    detail = api.get(f"/api/v1/contributions/{idea['id']}/").json()
-    assert detail["replies"][0]["body"] == "D'accord"
-    assert detail["replies"][0]["replies"][0]["body"] == "Merci"
-    assert detail["reply_count"] == 1
+    replies = api.get(f"/api/v1/contributions/{idea['id']}/replies/").json()["results"]
+    assert [reply["body"] for reply in replies] == ["D'accord"]
+    deeper = api.get(f"/api/v1/contributions/{first.json()['id']}/replies/").json()["results"]
+    assert [reply["body"] for reply in deeper] == ["Merci"]
+    assert api.get(f"/api/v1/contributions/{idea['id']}/").json()["reply_count"] == 1
 
 
 def test_a_comment_needs_a_parent_and_an_idea_none(open_consultation, contribute, citizen):
@@ -140,7 +141,7 @@ def test_supporting_once_per_person(
     assert client_for(other_citizen).post(url).json()["support_count"] == 1
     detail = client_for(other_citizen).get(f"/api/v1/contributions/{created['id']}/").json()
     assert detail["support_count"] == 1
-    assert detail["supported_by_me"] is True
+    assert detail["supported"] is True
     assert (
         client_for(None).get(f"/api/v1/contributions/{created['id']}/").json()["support_count"] == 1
     )

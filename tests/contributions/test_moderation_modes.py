@@ -106,11 +106,11 @@ def test_a_hidden_reply_is_left_out_of_the_thread(
     idea = contribute(citizen, "a-posteriori").json()["id"]
     reply = contribute(other_citizen, "a-posteriori", "Hors sujet", kind="comment", parent=idea)
     _decide(client_for, moderator, reply.json()["id"], "hide", reason)
-    thread = client_for(None).get(f"/api/v1/contributions/{idea}/").json()
-    assert thread["replies"] == []
-    assert thread["reply_count"] == 0
-    own = client_for(other_citizen).get(f"/api/v1/contributions/{idea}/").json()
-    assert [item["state"] for item in own["replies"]] == ["hidden"]
+    replies = f"/api/v1/contributions/{idea}/replies/"
+    assert client_for(None).get(replies).json()["results"] == []
+    assert client_for(None).get(f"/api/v1/contributions/{idea}/").json()["reply_count"] == 0
+    own = client_for(other_citizen).get(replies).json()["results"]
+    assert [item["state"] for item in own] == ["hidden"]
 
 
 def test_visible_to_is_a_queryset_method(
