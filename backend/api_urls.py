@@ -22,5 +22,11 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/export/", views.MyDataExportView.as_view(), name="me-export"),
     path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
+    path("me/directions/", views.MyDirectionsView.as_view(), name="me-directions"),
+    path(
+        "directions/<slug:slug>/members/",
+        views.DirectionMembersView.as_view(),
+        name="direction-members",
+    ),
     *router.urls,
 ]

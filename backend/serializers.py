@@ -114,25 +114,54 @@ class LogoutSerializer(serializers.Serializer):
     )
 
 
+# Organisations and directions are named by their slug, in paths, bodies and answers alike.
+
+
 class DirectionSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
     class Meta:
         model = Direction
-        fields = ["id", "name", "slug", "organisation", "email", "competences"]
+        fields = ["slug", "name", "organisation", "email", "competences"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     directions = DirectionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Organisation
         fields = [
-            "id",
+            "slug",
             "kind",
             "name",
-            "slug",
             "siren",
             "insee_code",
             "parent",
             "website",
             "directions",
         ]
+
+
+class DirectionMemberSerializer(serializers.ModelSerializer):
+    """A person working in a direction: ``id`` is what the assign body takes as ``agent``."""
+
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "display_name", "role"]
+
+
+class MyDirectionSerializer(serializers.ModelSerializer):
+    """A direction the person logged in works in, with their role there."""
+
+    slug = serializers.SlugField(source="direction.slug", read_only=True)
+    name = serializers.CharField(source="direction.name", read_only=True)
+    organisation = serializers.SlugField(source="direction.organisation.slug", read_only=True)
+    organisation_name = serializers.CharField(source="direction.organisation.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["slug", "name", "organisation", "organisation_name", "role"]

@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "PhotoStatusEnum": "signalements.models.Photo.Status",
         "SignalementEventKindEnum": "signalements.models.SignalementEvent.Kind",
         "OrganisationKindEnum": "backend.models.Organisation.Kind",
+        "MembershipRoleEnum": "backend.models.Membership.Role",
         "ConsultationKindEnum": "contributions.models.consultations.Consultation.Kind",
         "ConsultationStatusEnum": "contributions.models.consultations.Status",
         "ActorKindEnum": "contributions.models.actors.Actor.Kind",

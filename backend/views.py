@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status, viewsets
@@ -13,7 +15,7 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from backend import privacy, serializers, services
-from backend.models import Organisation
+from backend.models import Direction, Membership, Organisation
 from backend.throttling import ScopedRateThrottle
 
 
@@ -149,12 +151,65 @@ class PasswordResetConfirmView(AuthThrottleMixin, generics.GenericAPIView):
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Collectivités and their directions."""
+    """Collectivités and their directions, each named by its slug."""
 
-    queryset = Organisation.objects.prefetch_related("directions").order_by("name")
-    lookup_value_regex = r"\d+"
+    queryset = (
+        Organisation.objects.select_related("parent")
+        .prefetch_related("directions__organisation")
+        .order_by("name")
+    )
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
     serializer_class = serializers.OrganisationSerializer
     filterset_fields = ["kind"]
+
+
+class IsMemberOfDirection(permissions.BasePermission):
+    """The agents and managers of this direction, and back-office superusers."""
+
+    message = gettext_lazy("Only the agents and managers of this direction may see its members.")
+
+    def has_object_permission(self, request: Request, view: object, obj: Direction) -> bool:
+        user = request.user
+        return user.is_superuser or obj.memberships.filter(user=user).exists()
+
+
+class DirectionMembersView(generics.ListAPIView):
+    """The people of a direction and their role: ``id`` is the ``agent`` of an assignment.
+
+    Its own agents and managers see them (an agent may only take a report, a manager
+    gives it to anyone here); anyone else gets 403, an unknown direction 404.
+    """
+
+    serializer_class = serializers.DirectionMemberSerializer
+    permission_classes = [permissions.IsAuthenticated, IsMemberOfDirection]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        direction = get_object_or_404(Direction, slug=self.kwargs["slug"])
+        self.check_object_permissions(self.request, direction)
+        return (
+            direction.memberships.filter(user__is_active=True)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user_id")
+        )
+
+
+class MyDirectionsView(generics.ListAPIView):
+    """The directions the person logged in works in, with their role in each (often none)."""
+
+    serializer_class = serializers.MyDirectionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return (
+            Membership.objects.filter(user=self.request.user)
+            .select_related("direction__organisation")
+            .order_by("direction__organisation__name", "direction__name")
+        )
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 
 from django.http import StreamingHttpResponse
 from django_filters.utils import translate_validation
@@ -14,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.fields import DateTimeField
 from backend.pagination import PageNumberPagination
 from backend.parsers import JSONParser, MultiPartParser
 from backend.spreadsheets import csv_writer
@@ -217,6 +219,15 @@ def _export_values(rows) -> Iterator[dict]:  # noqa: ANN001
     yield from rows.order_by("id").values(*fields).iterator(chunk_size=2000)
 
 
+# Instants are written as the JSON API writes them: ISO 8601 in the server's zone, with its
+# offset (the database hands them back in UTC).
+_API_DATETIME = DateTimeField()
+
+
+def _moment(value: datetime | None) -> str | None:
+    return _API_DATETIME.to_representation(value) if value is not None else None
+
+
 def _csv_lines(rows, delimiter: str) -> Iterator[str]:  # noqa: ANN001
     writer = csv_writer(delimiter=delimiter)
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
@@ -225,7 +236,7 @@ def _csv_lines(rows, delimiter: str) -> Iterator[str]:  # noqa: ANN001
         yield writer.writerow(
             [
                 row["id"],
-                row["created_at"].isoformat(),
+                _moment(row["created_at"]),
                 row["status"],
                 row["category__name"],
                 row["commune__name"],
@@ -236,8 +247,8 @@ def _csv_lines(rows, delimiter: str) -> Iterator[str]:  # noqa: ANN001
                 point.x,
                 row["description"],
                 row["assigned_to__email"] or "",
-                row["acknowledge_due_at"].isoformat() if row["acknowledge_due_at"] else "",
-                row["resolve_due_at"].isoformat() if row["resolve_due_at"] else "",
+                _moment(row["acknowledge_due_at"]) or "",
+                _moment(row["resolve_due_at"]) or "",
             ]
         )
 
@@ -248,7 +259,7 @@ def _geojson_chunks(rows) -> Iterator[str]:  # noqa: ANN001
     for row in _export_values(rows):
         point = row.pop("location")
         properties = {
-            key: value.isoformat() if hasattr(value, "isoformat") else value
+            key: _moment(value) if isinstance(value, datetime) else value
             for key, value in row.items()
         }
         feature = {
@@ -271,11 +282,10 @@ class SignalementStatsView(generics.GenericAPIView):
     def get_queryset(self):  # noqa: ANN201
         return Signalement.objects.public()
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: serializers.StatsSerializer})
     def get(self, request: Request) -> Response:
         filters = StatsFilter(request.query_params, queryset=self.get_queryset(), request=request)
         if not filters.is_valid():
             raise translate_validation(filters.errors)
-        return Response(
-            signalement_stats_cached(queryset=filters.qs, filters=filters.form.cleaned_data)
-        )
+        figures = signalement_stats_cached(queryset=filters.qs, filters=filters.form.cleaned_data)
+        return Response(serializers.StatsSerializer(figures).data)

@@ -3,24 +3,81 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
+from django.db.models import Model, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.filters import FilterSet
+from backend.models import Direction
 from backend.parsers import parse_int
-from signalements.models import Signalement, SignalementQuerySet, Status
+from signalements.models import Category, Signalement, SignalementQuerySet, Status
 
 MAX_RADIUS_M = 50_000
 
 
+class _NamedField(forms.CharField):
+    """An object as the API shows it, cleaned to its primary key (one cache key per object).
+
+    ``by_id`` also reads digits as its id (categories show both); a value naming nothing
+    is refused, naming the parameter.
+    """
+
+    def __init__(self, *, model: type[Model], by_id: bool, message: Promise, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.model, self.by_id, self.message = model, by_id, message
+
+    def clean(self, value: Any) -> int | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        if "\x00" in text:
+            # PostgreSQL cannot even compare a NUL character.
+            raise ValidationError(str(self.message))
+        pk = parse_int(text, low=1, high=2**63 - 1) if self.by_id else None
+        lookup = Q(pk=pk) if pk is not None else Q(slug=text)
+        found = self.model.objects.filter(lookup).values_list("pk", flat=True).first()
+        if found is None:
+            raise ValidationError(str(self.message))
+        return found
+
+
+class NamedFilter(django_filters.Filter):
+    """Filter by an object named by its slug (or its id, with ``by_id``)."""
+
+    field_class = _NamedField
+
+
+def category_filter() -> NamedFilter:
+    return NamedFilter(
+        field_name="category_id",
+        model=Category,
+        by_id=True,
+        message=gettext_lazy("Unknown category: give its slug or its id."),
+        label=gettext_lazy("category (slug or id)"),
+    )
+
+
+def direction_filter() -> NamedFilter:
+    return NamedFilter(
+        field_name="direction_id",
+        model=Direction,
+        by_id=False,
+        message=gettext_lazy("Unknown direction: give its slug."),
+        label=gettext_lazy("direction (slug)"),
+    )
+
+
 class SignalementFilter(FilterSet):
-    category = django_filters.NumberFilter(field_name="category_id", label=gettext_lazy("category"))
+    category = category_filter()
     theme = django_filters.CharFilter(method="filter_theme", label=gettext_lazy("theme"))
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=gettext_lazy("status")
@@ -86,9 +143,7 @@ class AgentSignalementFilter(SignalementFilter):
         method="filter_assigned_to_me", label=gettext_lazy("assigned to me")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("overdue"))
-    direction = django_filters.NumberFilter(
-        field_name="direction_id", label=gettext_lazy("direction")
-    )
+    direction = direction_filter()
     ordering = django_filters.OrderingFilter(
         fields=(
             ("resolve_due_at", "due"),
@@ -110,8 +165,8 @@ class AgentSignalementFilter(SignalementFilter):
 
 class StatsFilter(FilterSet):
     commune = django_filters.CharFilter(field_name="commune__insee_code")
-    category = django_filters.NumberFilter(field_name="category_id")
-    direction = django_filters.NumberFilter(field_name="direction_id")
+    category = category_filter()
+    direction = direction_filter()
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 

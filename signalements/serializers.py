@@ -556,13 +556,15 @@ class AgentSignalementSerializer(StaffSignalementSerializer):
 
 
 class AgentSignalementDetailSerializer(AgentSignalementSerializer):
-    history = serializers.SerializerMethodField()
+    """A ticket with every step of its ``timeline``, internal notes included."""
+
+    timeline = serializers.SerializerMethodField()
 
     class Meta(AgentSignalementSerializer.Meta):
-        fields = [*AgentSignalementSerializer.Meta.fields, "history"]
+        fields = [*AgentSignalementSerializer.Meta.fields, "timeline"]
 
     @extend_schema_field(StaffEventSerializer(many=True))
-    def get_history(self, signalement: Signalement) -> list[dict[str, Any]]:
+    def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
         events = signalement.events.select_related("direction", "author").prefetch_related("photos")
         return StaffEventSerializer(events, many=True, context=self.context).data
 
@@ -583,25 +585,76 @@ class ReopenSerializer(serializers.Serializer):
 
 class AssignSerializer(serializers.Serializer):
     agent = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), allow_null=True
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The id of a member of the report's direction "
+            "(GET /api/v1/directions/{slug}/members/), or null to unassign."
+        ),
+        error_messages={
+            "does_not_exist": gettext_lazy("Unknown person: give the id of a member."),
+            "incorrect_type": gettext_lazy("Unknown person: give the id of a member."),
+        },
     )
 
 
 class TransferSerializer(serializers.Serializer):
-    direction = serializers.PrimaryKeyRelatedField(queryset=Direction.objects.all())
+    direction = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Direction.objects.select_related("organisation"),
+        help_text=gettext_lazy("The slug of the direction, as /api/v1/organisations/ shows it."),
+        error_messages={
+            "does_not_exist": gettext_lazy("Unknown direction: give its slug."),
+            "invalid": gettext_lazy("Unknown direction: give its slug."),
+        },
+    )
     reason = serializers.CharField(max_length=1000)
 
 
 class DuplicateSerializer(serializers.Serializer):
-    original = serializers.PrimaryKeyRelatedField(queryset=Signalement.objects.all())
+    original = serializers.PrimaryKeyRelatedField(
+        queryset=Signalement.objects.all(),
+        error_messages={
+            "does_not_exist": gettext_lazy("Unknown report: give its id."),
+            "incorrect_type": gettext_lazy("Unknown report: give its id."),
+        },
+    )
 
 
 class NoteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
 
 
+class AgentCategoryField(serializers.SlugRelatedField):
+    """A category by its slug, as lists and Open311's ``service_code`` show it, or its id."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("Unknown category: give its slug or its id."),
+        "invalid": gettext_lazy("Unknown category: give its slug or its id."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", **kwargs)
+
+    def to_internal_value(self, data: Any) -> Category:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        text = str(data)
+        if text.isascii() and text.isdigit():
+            if (pk := parsers.parse_int(text, low=1, high=2**63 - 1)) is None:
+                self.fail("does_not_exist")
+            found = self.get_queryset().filter(pk=pk).first()
+            if found is None:
+                self.fail("does_not_exist")
+            return found
+        return super().to_internal_value(text)
+
+
 class RecategoriseSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category = AgentCategoryField(
+        queryset=Category.objects.all(),
+        help_text=gettext_lazy("The category's slug (its id is accepted too)."),
+    )
 
 
 @extend_schema_serializer(many=False)
@@ -614,3 +667,59 @@ class SignalementFeaturePageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     features = serializers.ListField(child=SignalementGeoSerializer())
+
+
+# Public figures -----------------------------------------------------------------------------
+
+
+class StatsDelaySerializer(serializers.Serializer):
+    median = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Half of the reports took at most this long.")
+    )
+    p90 = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Nine reports in ten took at most this long.")
+    )
+
+
+StatsByStatusSerializer = type(
+    "StatsByStatusSerializer",
+    (serializers.Serializer,),
+    {status.value: serializers.IntegerField(help_text=status.label) for status in Status},
+)
+
+
+class StatsSerializer(serializers.Serializer):
+    """The public figures of the reports matching the filters."""
+
+    total = serializers.IntegerField(help_text=gettext_lazy("Reports matching the filters."))
+    by_status = StatsByStatusSerializer(
+        help_text=gettext_lazy("Reports by their current status; the counts add up to total.")
+    )
+    hours_to_acknowledge = StatsDelaySerializer(
+        help_text=gettext_lazy(
+            "Hours from filing to acknowledgement, over the reports acknowledged; "
+            "null when there are none."
+        )
+    )
+    hours_to_resolve = StatsDelaySerializer(
+        help_text=gettext_lazy(
+            "Hours from filing to resolution, over the reports whose resolution date is "
+            "known; null when there are none."
+        )
+    )
+    resolved = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Reports whose problem was fixed: those now resolved plus those closed "
+            "(a report is closed once resolved), i.e. by_status.resolu + by_status.clos."
+        )
+    )
+    resolved_within_target_share = serializers.FloatField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Among the resolved reports with a resolution date and a target date, the share "
+            "resolved by the target (0 to 1); null when there are none."
+        ),
+    )
+    computed_at = DateTimeField(
+        help_text=gettext_lazy("When the figures were computed; they are kept for a while.")
+    )

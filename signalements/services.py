@@ -266,8 +266,13 @@ def signalement_create(
     anonymous: bool = False,
     answers: dict[str, Any] | None = None,
     photos: Sequence[UploadedFile] = (),
+    external_photo: bool = False,
 ) -> Signalement:
-    """File a report: validate everything, route it, save it with its photos in one go."""
+    """File a report: validate everything, route it, save it with its photos in one go.
+
+    ``external_photo``: a client of Open311 holds the photo and gives its URL, which stands
+    for the photo a category may require.
+    """
     if not category.is_active:
         raise ValidationError({"category": [_("Unknown or inactive category.")]})
     if len(description) > MAX_DESCRIPTION:
@@ -276,7 +281,7 @@ def signalement_create(
         )
     cleaned_answers = signalement_answers_clean(category=category, answers=answers or {})
     checked = photos_check(uploads=photos)
-    if category.photo_required and not checked:
+    if category.photo_required and not checked and not external_photo:
         raise ValidationError({"photos": [_("This category requires a photo.")]})
     if latitude is None or longitude is None:
         first = checked[0].image if checked else None

@@ -28,6 +28,7 @@ from signalements.models import (
 )
 from signalements.open311.services import (
     CLOSED_STATUSES,
+    PHOTO_ATTRIBUTE,
     bad_parameter,
     open311_status,
     param,
@@ -97,7 +98,7 @@ def services() -> list[dict[str, Any]]:
             "service_code": category.slug,
             "service_name": category.name,
             "description": category.description,
-            "metadata": len(category.questions.all()) > 0,
+            "metadata": category.photo_required or len(category.questions.all()) > 0,
             "type": "realtime",
             "keywords": _keywords(category),
             "group": category.theme.name,
@@ -128,7 +129,28 @@ def service_definition(*, service_code: str) -> dict[str, Any] | None:
                 ],
             }
             for question in category.questions.all()
-        ],
+        ]
+        + (
+            [_photo_attribute(order=len(category.questions.all()) + 1)]
+            if category.photo_required
+            else []
+        ),
+    }
+
+
+def _photo_attribute(*, order: int) -> dict[str, Any]:
+    """A required photo, in the spec's shape of an attribute: its value is ``media_url``."""
+    return {
+        "variable": True,
+        "code": PHOTO_ATTRIBUTE,
+        "datatype": "string",
+        "required": True,
+        "datatype_description": _("An http or https URL of a photo of the problem."),
+        "order": order,
+        "description": _(
+            "This service needs a photo: give its URL as media_url (or as attribute[media_url])."
+        ),
+        "values": [],
     }
 
 

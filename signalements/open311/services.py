@@ -269,7 +269,32 @@ def as_bad_parameter(error: ValidationError) -> Open311Error:
     return bad_parameter(_validation_message(error))
 
 
+# Jurisdiction -------------------------------------------------------------------------------
+
+
+def jurisdictions() -> list[str]:
+    """The ``jurisdiction_id`` this endpoint serves: the slug of the territory's agglomeration.
+
+    The spec lets a single-jurisdiction endpoint do without it; one that is given must be known.
+    """
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.AGGLOMERATION, parent__isnull=True
+        ).values_list("slug", flat=True)
+    )
+
+
+def jurisdiction_check(*, data: QueryDict) -> None:
+    """404, as the spec says, for a ``jurisdiction_id`` this endpoint does not serve."""
+    value = param(data, "jurisdiction_id")
+    if value is not None and value not in jurisdictions():
+        raise Open311Error(404, _("Unknown jurisdiction_id: %(value)s.") % {"value": value[:100]})
+
+
 # Filing a report ----------------------------------------------------------------------------
+
+# The attribute a service requiring a photo declares; its value is the request's media_url.
+PHOTO_ATTRIBUTE = "media_url"
 
 
 def service_get(*, service_code: str) -> Category | None:
@@ -282,17 +307,26 @@ def service_get(*, service_code: str) -> Category | None:
     )
 
 
+def _attribute_error(code: str, message: str) -> Open311Error:
+    return bad_parameter(f"attribute[{code}]: {message}")
+
+
 def _answers(*, category: Category, data: QueryDict) -> dict[str, Any]:
     """``attribute[code]`` parameters, lists for multi-value questions."""
-    multi = {q.code for q in category.questions.all() if q.datatype == Question.Datatype.MULTI}
+    questions = {q.code: q for q in category.questions.all() if q.variable}
+    multi = {code for code, q in questions.items() if q.datatype == Question.Datatype.MULTI}
     answers: dict[str, Any] = {}
     for name in data:
         if not (name.startswith("attribute[") and "]" in name):
             continue
         code = name[len("attribute[") : name.index("]")]
+        if code == PHOTO_ATTRIBUTE:
+            continue  # read as the request's media_url
         values = [v.strip() for v in data.getlist(name) if v.strip()]
         if not values:
             continue
+        if code not in questions:
+            raise _attribute_error(code[:100], _("This service has no such attribute."))
         if code in multi:
             answers.setdefault(code, []).extend(values)
         else:
@@ -347,7 +381,9 @@ def request_create(*, api_key: Open311ApiKey, data: QueryDict) -> Filed:
     description = param(data, "description") or ""
     if len(description) > MAX_DESCRIPTION:
         raise bad_parameter(_("description is longer than %(max)s.") % {"max": MAX_DESCRIPTION})
-    media_url = _media_url(param(data, "media_url"))
+    media_url = _media_url(param(data, "media_url") or param(data, f"attribute[{PHOTO_ATTRIBUTE}]"))
+    if category.photo_required and not media_url:
+        raise bad_parameter(_("media_url is required: this service needs a photo of the problem."))
     answers = _answers(category=category, data=data)
     reporter = reporter_for(
         email=param(data, "email"),
@@ -367,6 +403,8 @@ def request_create(*, api_key: Open311ApiKey, data: QueryDict) -> Filed:
                 # The person agreed to a third party's terms, not to show their name here.
                 anonymous=True,
                 answers=answers,
+                # The client holds the photo and gives its URL, stored below.
+                external_photo=bool(media_url),
             )
             signalement.source = Signalement.Source.OPEN311
             signalement.save(update_fields=["source"])
@@ -374,8 +412,27 @@ def request_create(*, api_key: Open311ApiKey, data: QueryDict) -> Filed:
                 signalement=signalement, api_key=api_key, media_url=media_url
             )
     except ValidationError as error:
-        raise as_bad_parameter(error) from None
+        raise _as_attribute_errors(error, category=category) from None
     return Filed(signalement=signalement, service_notice=service_notice(category))
+
+
+def _as_attribute_errors(error: ValidationError, *, category: Category) -> Open311Error:
+    """The report's refusal in Open311's words: an answer is the ``attribute[code]`` sent.
+
+    ``signalements.services`` writes an answer's error as "code : message".
+    """
+    if not hasattr(error, "error_dict") or "answers" not in error.error_dict:
+        return as_bad_parameter(error)
+    codes = sorted((q.code for q in category.questions.all()), key=len, reverse=True)
+    others = {field: errors for field, errors in error.error_dict.items() if field != "answers"}
+    parts = [_validation_message(ValidationError(others))] if others else []
+    for message in ValidationError(error.error_dict["answers"]).messages:
+        code = next((c for c in codes if message.startswith(f"{c} : ")), None)
+        if code is None:
+            parts.append(f"attribute: {message}")
+        else:
+            parts.append(f"attribute[{code}]: {message[len(code) + 3 :]}")
+    return bad_parameter(" ".join(parts))
 
 
 def service_notice(category: Category) -> str:

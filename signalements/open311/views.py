@@ -49,6 +49,9 @@ def endpoint(*methods: str) -> Callable[[View], View]:
             if request.method not in allowed:
                 return respond_error(fmt, 405, _("Method not allowed."))
             try:
+                services.jurisdiction_check(data=request.GET)
+                if request.method == "POST":
+                    services.jurisdiction_check(data=request.POST)
                 return view(request, fmt, **kwargs)
             except services.Open311Error as error:
                 return respond_error(fmt, error.code, error.description)

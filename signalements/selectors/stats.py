@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from signalements.models import SignalementQuerySet, Status
 
+# The statuses of a report whose problem was fixed (closing follows resolving).
+RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
 
 def _percentile(queryset: QuerySet, expression: Any, fraction: float) -> timedelta | None:
     """A percentile of a duration, computed by the database.
@@ -49,14 +52,19 @@ def signalement_stats(*, queryset: SignalementQuerySet) -> dict[str, Any]:
     """Public figures: counts by status, delays in hours (median and 90th percentile), targets."""
     to_ack = ExpressionWrapper(F("acknowledged_at") - F("created_at"), output_field=DurationField())
     to_fix = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-    resolved = Q(resolved_at__isnull=False)
-    within = resolved & Q(resolve_due_at__isnull=False, resolved_at__lte=F("resolve_due_at"))
+    # Resolved is what the reports' statuses say (résolu, or clos: only a resolved report is
+    # closed), so the count matches ``by_status``; the share within target can only read the
+    # reports whose resolution date and target are both known.
+    resolved = Q(status__in=RESOLVED_STATUSES)
+    timed = resolved & Q(resolved_at__isnull=False, resolve_due_at__isnull=False)
+    within = timed & Q(resolved_at__lte=F("resolve_due_at"))
     counts = {f"n_{status}": Count("id", filter=Q(status=status)) for status in Status.values}
     if connection.vendor == "postgresql":
         # One pass over the reports for every figure (percentiles ignore the NULL delays).
         figures = queryset.aggregate(
             **counts,
             resolved=Count("id", filter=resolved),
+            timed=Count("id", filter=timed),
             within=Count("id", filter=within),
             ack_50=PercentileCont(to_ack, 0.5, output_field=DurationField()),
             ack_90=PercentileCont(to_ack, 0.9, output_field=DurationField()),
@@ -65,7 +73,10 @@ def signalement_stats(*, queryset: SignalementQuerySet) -> dict[str, Any]:
         )
     else:
         figures = queryset.aggregate(
-            **counts, resolved=Count("id", filter=resolved), within=Count("id", filter=within)
+            **counts,
+            resolved=Count("id", filter=resolved),
+            timed=Count("id", filter=timed),
+            within=Count("id", filter=within),
         )
         figures.update(
             ack_50=_percentile(queryset, to_ack, 0.5),
@@ -74,7 +85,7 @@ def signalement_stats(*, queryset: SignalementQuerySet) -> dict[str, Any]:
             fix_90=_percentile(queryset, to_fix, 0.9),
         )
     by_status = {status: figures[f"n_{status}"] for status in Status.values}
-    resolved_count = figures["resolved"]
+    timed_count = figures["timed"]
     return {
         "total": sum(by_status.values()),
         "by_status": by_status,
@@ -86,9 +97,9 @@ def signalement_stats(*, queryset: SignalementQuerySet) -> dict[str, Any]:
             "median": _seconds(figures["fix_50"]),
             "p90": _seconds(figures["fix_90"]),
         },
-        "resolved": resolved_count,
-        "resolved_within_target_share": round(figures["within"] / resolved_count, 4)
-        if resolved_count
+        "resolved": figures["resolved"],
+        "resolved_within_target_share": round(figures["within"] / timed_count, 4)
+        if timed_count
         else None,
     }
 

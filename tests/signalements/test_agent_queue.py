@@ -65,7 +65,7 @@ def test_the_manager_sees_the_direction_and_the_history_with_notes(
     client_for(agent_voirie).post(f"{QUEUE}{road.pk}/notes/", {"text": "Cône posé"})
     body = client_for(manager_voirie).get(f"{QUEUE}{road.pk}/").json()
     assert body["routing"]["reason"]
-    assert any(step["internal_note"] == "Cône posé" for step in body["history"])
+    assert any(step["internal_note"] == "Cône posé" for step in body["timeline"])
 
 
 def test_internal_notes_never_reach_the_public(client_for, agent_voirie, road):

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 
+from signalements.models import Category
 from signalements.selectors import stats as stats_selectors
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +42,17 @@ def test_junk_parameters_hit_the_same_cache_entry(api, computed):
 
 
 def test_the_same_filters_written_differently_share_an_entry(api, computed):
-    api.get(URL, {"since": "2026-01-01T00:00:00+01:00", "category": "1"})
-    api.get(URL, {"category": "1.0", "since": "2025-12-31T23:00:00Z"})
+    pothole = Category.objects.get(slug="chaussee-degradee")
+    first = api.get(URL, {"since": "2026-01-01T00:00:00+01:00", "category": str(pothole.pk)})
+    again = api.get(URL, {"category": pothole.slug, "since": "2025-12-31T23:00:00Z"})
+    assert (first.status_code, again.status_code) == (200, 200)
     assert computed.call_count == 1
 
 
 def test_other_filters_are_computed_apart(api, computed):
     api.get(URL, {"commune": "30258"})
     api.get(URL, {"commune": "30189"})
-    api.get(URL, {"commune": "30258", "category": "1"})
+    api.get(URL, {"commune": "30258", "category": "chaussee-degradee"})
     assert computed.call_count == 3
 
 

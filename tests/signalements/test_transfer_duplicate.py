@@ -15,17 +15,17 @@ def road(citizen):
     return file_report(citizen, at=SAINT_GILLES)
 
 
-def test_a_transfer_moves_the_report_to_the_other_queue_and_the_history_shows_it(
+def test_a_transfer_moves_the_report_to_the_other_queue_and_the_timeline_shows_it(
     client_for, agent_voirie, agent_eau, road
 ):
     water = Direction.objects.get(slug="nm-eau")
     response = client_for(agent_voirie).post(
-        f"{QUEUE}{road.pk}/transfer/", {"direction": water.pk, "reason": "C'est une fuite"}
+        f"{QUEUE}{road.pk}/transfer/", {"direction": water.slug, "reason": "C'est une fuite"}
     )
     assert response.status_code == 200, response.json()
     assert client_for(agent_voirie).get(f"{QUEUE}{road.pk}/").status_code == 404
     detail = client_for(agent_eau).get(f"{QUEUE}{road.pk}/").json()
-    hop = next(step for step in detail["history"] if step["kind"] == "transfer")
+    hop = next(step for step in detail["timeline"] if step["kind"] == "transfer")
     assert hop["internal_note"] == "C'est une fuite"
     assert hop["direction"] == water.name
 
@@ -33,7 +33,7 @@ def test_a_transfer_moves_the_report_to_the_other_queue_and_the_history_shows_it
 def test_a_transfer_to_another_organisation_is_allowed(client_for, agent_voirie, road):
     gard = Direction.objects.get(slug="gard-routes")
     response = client_for(agent_voirie).post(
-        f"{QUEUE}{road.pk}/transfer/", {"direction": gard.pk, "reason": "Route départementale"}
+        f"{QUEUE}{road.pk}/transfer/", {"direction": gard.slug, "reason": "Route départementale"}
     )
     assert response.status_code == 200
     road.refresh_from_db()
@@ -43,7 +43,7 @@ def test_a_transfer_to_another_organisation_is_allowed(client_for, agent_voirie,
 def test_a_transfer_needs_a_reason(client_for, agent_voirie, road):
     water = Direction.objects.get(slug="nm-eau")
     response = client_for(agent_voirie).post(
-        f"{QUEUE}{road.pk}/transfer/", {"direction": water.pk, "reason": ""}
+        f"{QUEUE}{road.pk}/transfer/", {"direction": water.slug, "reason": ""}
     )
     assert response.status_code == 400
     assert "reason" in response.json()["fields"]

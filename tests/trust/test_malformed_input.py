@@ -19,7 +19,7 @@ from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from backend.models import Organisation, User
+from backend.models import Direction, User
 from contributions.models import Actor, Consultation, ContactMessage, Contribution, Meeting
 from push.models import Device, Notification
 from signalements.models import Category, Signalement, Theme
@@ -141,10 +141,11 @@ def _real_ids() -> dict[str, str]:
         "/api/v1/devices/{token}": first(Device.objects.all(), "token"),
         "/api/v1/moderation/contributions/{id}": first(Contribution.objects.all()),
         "/api/v1/notifications/{id}": first(Notification.objects.all()),
-        "/api/v1/organisations/{id}": first(Organisation.objects.all()),
+        "/api/v1/directions/{slug}": first(Direction.objects.all(), "slug"),
         "/api/v1/organisations/{slug}": "nimes-metropole",
         "/api/v1/signalements/{id}": first(Signalement.objects.public()),
-        "/api/v1/themes/{id}": first(Theme.objects.all()),
+        "/api/v1/themes/{slug}": first(Theme.objects.all(), "slug"),
+        "/api/v1/consultation-themes/{slug}": "transports",
     }
 
 
@@ -366,7 +367,7 @@ def _valid_bodies() -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, di
         ("POST", "/api/v1/agent/signalements/{id}/transfer/"): (
             agent_mail,
             {
-                "direction": Direction.objects.values_list("pk", flat=True).first(),
+                "direction": Direction.objects.values_list("slug", flat=True).first(),
                 "reason": "Pas chez nous.",
             },
         ),

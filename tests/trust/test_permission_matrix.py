@@ -91,7 +91,7 @@ RULES: dict[str, set[str]] = {
     "GET /api/v1/me/contributions/": LOGGED_IN,
     # Public reading.
     "GET /api/v1/organisations/": EVERYONE,
-    "GET /api/v1/organisations/{id}/": EVERYONE,
+    "GET /api/v1/organisations/{slug}/": EVERYONE,
     "GET /api/v1/organisations/{slug}/charter/": EVERYONE,
     "GET /api/v1/communes/": EVERYONE,
     "GET /api/v1/communes/{insee_code}/": EVERYONE,
@@ -142,6 +142,9 @@ RULES: dict[str, set[str]] = {
     "GET /api/v1/agent/signalements/{id}/notes/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/notes/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/category/": DIRECTION,
+    # A direction's people, for assigning (the report's direction), and one's own directions.
+    "GET /api/v1/directions/{slug}/members/": DIRECTION | {"org_admin"},
+    "GET /api/v1/me/directions/": LOGGED_IN,
     # Consultations.
     "POST /api/v1/consultations/{slug}/follow/": LOGGED_IN,
     "DELETE /api/v1/consultations/{slug}/follow/": LOGGED_IN,
@@ -277,7 +280,7 @@ def world(
         "/api/v1/notifications/{id}": notification.pk,
         "/api/v1/actors/{id}": actor.pk,
         "/api/v1/contact-messages/{id}": message.pk,
-        "/api/v1/organisations/{id}": Organisation.objects.get(slug="nimes-metropole").pk,
+        "/api/v1/directions/{slug}": report.direction.slug,
         "/api/v1/contributions/{id}": contribution.pk,
         "/api/v1/moderation/contributions/{id}": contribution.pk,
         "/api/v1/categories/{id}": report.category_id,
@@ -425,7 +428,10 @@ BODIES: dict[str, tuple[Body, str]] = {
         "json",
     ),
     "POST /api/v1/agent/signalements/{id}/transfer/": (
-        lambda person, data: {"direction": data["other_direction"].pk, "reason": "Pas chez nous."},
+        lambda person, data: {
+            "direction": data["other_direction"].slug,
+            "reason": "Pas chez nous.",
+        },
         "json",
     ),
     "POST /api/v1/agent/signalements/{id}/duplicate/": (
@@ -434,7 +440,7 @@ BODIES: dict[str, tuple[Body, str]] = {
     ),
     "POST /api/v1/agent/signalements/{id}/notes/": (lambda person, data: {"text": "Vu."}, "json"),
     "POST /api/v1/agent/signalements/{id}/category/": (
-        lambda person, data: {"category": data["category"].pk},
+        lambda person, data: {"category": data["category"].slug},
         "json",
     ),
     "PUT /api/v1/consultations/{slug}/restitution/": (
