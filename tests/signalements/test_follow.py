@@ -60,3 +60,18 @@ def test_supporting_requires_an_account(api, citizen):
 def test_a_private_report_cannot_be_supported_by_a_stranger(client_for, citizen, other_citizen):
     report = file_report(citizen, slug="comportement-dangereux")
     assert client_for(other_citizen).post(URL.format(report.pk)).status_code == 404
+
+
+def test_the_schema_documents_exactly_what_follow_answers():
+    import yaml
+    from django.test import Client
+
+    document = yaml.safe_load(Client().get("/api/schema/").content)
+    item = document["paths"]["/api/v1/signalements/{id}/follow/"]
+    post = {code for code in item["post"]["responses"] if code.startswith("2")}
+    delete = {code for code in item["delete"]["responses"] if code.startswith("2")}
+    assert (post, delete) == ({"200"}, {"204"})
+    state = item["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    properties = document["components"]["schemas"][state.rsplit("/", 1)[1]]["properties"]
+    assert set(properties) == {"following", "supporters_count"}
+    assert "content" not in item["delete"]["responses"]["204"]
