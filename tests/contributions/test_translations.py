@@ -99,3 +99,8 @@ def test_the_demo_has_a_consultation_in_english(api):
     assert detail["title"].startswith("Mobility plan 2035")
     assert "Public launch meeting" in [meeting["title"] for meeting in detail["meetings"]]
     assert detail["phases"][0]["name"] == "Shared diagnosis"
+
+
+def test_caches_keep_the_languages_apart(api, bilingual):
+    response = api.get("/api/v1/consultations/bilingue/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Accept-Language" in response["Vary"]
