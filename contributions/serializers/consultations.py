@@ -77,6 +77,7 @@ class ConsultationListSerializer(serializers.ModelSerializer):
             "following",
         ]
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, consultation: Consultation) -> str:
         return public_url(consultation)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
@@ -20,6 +22,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = Document
         fields = ["title", "url", "size", "content_type"]
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, document: Document) -> str:
         url = document.file.url
         request = self.context.get("request")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +20,7 @@ class RestitutionDocumentSerializer(serializers.ModelSerializer):
         model = RestitutionDocument
         fields = ["id", "title", "url", "size"]
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, document: RestitutionDocument) -> str:
         request = self.context.get("request")
         url = document.file.url

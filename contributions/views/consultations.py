@@ -67,7 +67,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def get_serializer_class(self) -> type:
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "publish"):
             return ConsultationDetailSerializer
         if self.action == "map":
             return ConsultationScopeSerializer
@@ -116,7 +116,20 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         consultation = self.get_object()
         consultation_publish(consultation=consultation)
         consultation = self.get_queryset().get(pk=consultation.pk)
-        return Response(ConsultationDetailSerializer(consultation).data)
+        return Response(self.get_serializer(consultation).data)
+
+
+class ConsultationThemeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Themes of consultations, by slug: the values of ``?theme=`` on consultations, of an
+    actor's ``themes`` and of the ``themes`` of notification preferences.
+
+    The themes of reports, that group categories, are another list: ``/themes/``.
+    """
+
+    queryset = Theme.objects.order_by("name")
+    serializer_class = ThemeSerializer
+    pagination_class = None
+    lookup_field = "slug"
 
 
 class OrganisationFollowView(APIView):

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 import yaml
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from contributions.models import Contribution, OfficialAnswer, Restitution
+from contributions.models import Contribution, Document, OfficialAnswer, Restitution
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,22 @@ def test_the_viewer_state_is_in_the_schema(document):
     contribution = _component(document, "Contribution")["properties"]
     assert contribution["supported"]["type"] == "boolean"
     assert contribution["mine"]["type"] == "boolean"
+
+
+def test_links_are_absolute_urls_wherever_a_consultation_is_answered(
+    document, make_consultation, client_for, org_admin
+):
+    consultation = make_consultation("brouillon")
+    Document.objects.create(
+        consultation=consultation,
+        title="Dossier",
+        file=ContentFile(b"%PDF-1.4\n", name="dossier.pdf"),
+    )
+    published = client_for(org_admin).post("/api/v1/consultations/brouillon/publish/").json()
+    read = client_for(None).get("/api/v1/consultations/brouillon/").json()
+    for answer in (published, read):
+        assert answer["url"].startswith("http")
+        assert [item["url"][:4] for item in answer["documents"]] == ["http"]
+    links = _component(document, "Document")["properties"]["url"]
+    assert links["format"] == "uri"
+    assert _component(document, "ConsultationDetail")["properties"]["url"]["format"] == "uri"
