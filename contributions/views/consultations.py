@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from backend.models import Organisation
 from backend.renderers import GeoJSONRenderer
 from contributions.filters import ConsultationFilter
-from contributions.models import Consultation
+from contributions.models import Consultation, Theme
 from contributions.permissions import CanPublishConsultation
 from contributions.selectors.consultations import (
     consultation_detail,
@@ -30,6 +30,7 @@ from contributions.serializers.consultations import (
     ConsultationQuerySerializer,
     ConsultationScopeSerializer,
     FollowSerializer,
+    ThemeSerializer,
 )
 from contributions.services.consultations import (
     consultation_follow,
