@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.models import Organisation
+from backend.pagination import CursorPagination
 from contributions.filters import ModerationLogFilter, ModerationQueueFilter
 from contributions.models import CharterReason, Contribution, ModerationDecision
 from contributions.permissions import IsModerator, IsOrganisationAdmin
@@ -79,6 +80,8 @@ class ModerationLogView(generics.ListAPIView):
     serializer_class = ModerationDecisionSerializer
     permission_classes = [permissions.IsAuthenticated, IsOrganisationAdmin]
     filterset_class = ModerationLogFilter
+    # Decisions only ever arrive on top: cursor pages never repeat one while they do.
+    pagination_class = CursorPagination
 
     def get_queryset(self) -> QuerySet[ModerationDecision]:
         if getattr(self, "swagger_fake_view", False):
