@@ -33,6 +33,8 @@ _ACCENTED = {
 # What counts as part of a word: a match must not touch one of these on either side.
 _WORD_CHARACTER = "0-9A-Za-zÀ-ÖØ-öø-ÿŒœ"
 MAX_SEARCH_WORDS = 8
+# Longer than any word of a title: a longer one matches nothing, cut so the pattern stays small.
+MAX_WORD_LENGTH = 60
 SEARCHED_TEXTS = ("title", "summary", "title_en", "summary_en")
 
 
@@ -40,7 +42,7 @@ def search_words(text: str) -> list[str]:
     """The words of a query, lower case and without accents ("Élu, PLU" -> ["elu", "plu"])."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.findall(r"\w+", plain)[:MAX_SEARCH_WORDS]
+    return [word[:MAX_WORD_LENGTH] for word in re.findall(r"\w+", plain)[:MAX_SEARCH_WORDS]]
 
 
 def whole_word_pattern(word: str) -> str:

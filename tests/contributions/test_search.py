@@ -72,3 +72,9 @@ def test_the_pattern_matches_whole_words_only():
     assert pattern.search("(Plu)")
     assert not pattern.search("pluvial")
     assert not pattern.search("éplu")
+
+
+def test_a_huge_query_is_cut_to_a_few_short_words(api, plans):
+    assert _found(api, "plu " + "x" * 5000) == set()
+    assert len(search_words(" ".join(["mot"] * 100))) == 8
+    assert {len(word) for word in search_words("a" * 5000)} == {60}
