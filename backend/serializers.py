@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
 from backend import validators
 from backend.models import Direction, Membership, Organisation, OrganisationRole, User
@@ -33,6 +34,12 @@ class DisplayNameField(serializers.CharField):
         return validators.normalize_display_name(super().to_internal_value(data))
 
 
+DEVICE_TOKEN_HELP = _(
+    "The FCM token of this phone, when it has registered with /devices/: it moves to the "
+    "account, and its interests become the account's when the account has none."
+)
+
+
 class RegisterSerializer(serializers.Serializer):
     email = NormalizedEmailField(max_length=254)
     password = serializers.CharField(
@@ -40,13 +47,26 @@ class RegisterSerializer(serializers.Serializer):
     )
     first_name = DisplayNameField(required=False, allow_blank=True)
     last_name = DisplayNameField(required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=["fr", "en"], required=False)
+    language = serializers.ChoiceField(
+        choices=["fr", "en"],
+        required=False,
+        help_text=_("Language of e-mails and notifications; that of Accept-Language when absent."),
+    )
+    device_token = serializers.CharField(
+        required=False, write_only=True, max_length=4096, help_text=DEVICE_TOKEN_HELP
+    )
 
 
-class RegisterAnswerSerializer(serializers.Serializer):
-    """The same answer whether the address was new or already had an account."""
+class LoginSerializer(TokenObtainSerializer):
+    """An email and a password; tokens are made by ``services.session_open``."""
 
-    detail = serializers.CharField()
+    device_token = serializers.CharField(
+        required=False, write_only=True, max_length=4096, help_text=DEVICE_TOKEN_HELP
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        super().validate(attrs)
+        return {"user": self.user, "device_token": attrs.get("device_token", "")}
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -86,6 +106,14 @@ class MeSerializer(serializers.ModelSerializer):
             "organisation_roles",
         ]
         read_only_fields = ["id", "email", "display_name", "date_joined"]
+
+
+class SessionSerializer(serializers.Serializer):
+    """What registering and logging in answer: the tokens and the account, as ``/me/``."""
+
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = MeSerializer()
 
 
 class PasswordChangeSerializer(serializers.Serializer):

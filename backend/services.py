@@ -6,6 +6,7 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
@@ -45,29 +46,55 @@ def _names(*, first_name: str, last_name: str) -> dict[str, str]:
     return names
 
 
-@transaction.atomic
+class EmailTaken(ValidationError):
+    """The address already has an account: the person should log in or reset the password."""
+
+
 def user_register(
     *, email: str, password: str, first_name: str = "", last_name: str = "", language: str = "fr"
-) -> None:
-    """Create an account, or tell the owner of the address that someone tried to.
+) -> User:
+    """Create an account; EmailTaken when the address has one (its owner is then told).
 
-    The caller learns nothing either way: the same work is done (password checked and
-    hashed) and nothing is returned, so the answer cannot say whether the address is taken.
+    Not one transaction: the e-mail to the owner of a taken address is queued although
+    the registration is refused.
     """
     email = validators.normalize_email(email)
     names = _names(first_name=first_name, last_name=last_name)
     user = User(email=email, language=language, **names)
     _check_password(password, user, "password")
     user.set_password(password)
-    if User.objects.filter(email=email).exists():
-        _registration_attempt_notify(email=email)
-        return
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        # Registered by a concurrent request in the meantime.
-        _registration_attempt_notify(email=email)
+    if not User.objects.filter(email=email).exists():
+        try:
+            with transaction.atomic():
+                user.save()
+            return user
+        except IntegrityError:
+            pass  # registered by a concurrent request in the meantime
+    _registration_attempt_notify(email=email)
+    raise EmailTaken(
+        {
+            "email": ValidationError(
+                _(
+                    "This address already has an account: log in with it, or reset your "
+                    "password if you have forgotten it."
+                ),
+                code="email_taken",
+            )
+        }
+    )
+
+
+def session_open(*, user: User, device_token: str = "") -> dict[str, object]:
+    """Tokens for a person who registered or logged in, and the account they open.
+
+    The phone that sends its FCM token moves to the account (``push`` adopts it, and its
+    interests when the account has none).
+    """
+    refresh = RefreshToken.for_user(user)
+    update_last_login(None, user)
+    if device_token:
+        signals.logged_in.send(sender=User, user=user, device_token=device_token)
+    return {"access": str(refresh.access_token), "refresh": str(refresh), "user": user}
 
 
 def _registration_attempt_notify(*, email: str) -> None:

@@ -394,3 +394,7 @@ PUSH_RETRY_BASE_SECONDS = env.int("PUSH_RETRY_BASE_SECONDS", default=30)
 PUSH_CLAIM_LEASE_SECONDS = env.int("PUSH_CLAIM_LEASE_SECONDS", default=300)
 # Push messages a worker sends at once (firebase-admin send_each, one thread each; <= 500).
 PUSH_SEND_CHUNK = env.int("PUSH_SEND_CHUNK", default=100)
+# The themes notification preferences may name (by slug): those of consultations, which
+# the alerts of new consultations are matched on. push sits below contributions, so the
+# vocabulary is named here rather than imported.
+PUSH_THEME_MODEL = "contributions.Theme"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
+# Sent with ``user`` and ``device_token`` when someone registers or logs in from a phone
+# that sends its FCM token.
+logged_in = Signal()
 # Sent with ``user`` and ``device_token`` (possibly empty) when someone logs out.
 logged_out = Signal()
 # Sent with ``user`` when an account is erased, before its personal data is removed.

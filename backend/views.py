@@ -3,19 +3,23 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from backend import privacy, serializers, services
+from backend.errors import error_body
 from backend.models import Direction, Membership, Organisation
+from backend.schema import ErrorSerializer
 from backend.throttling import ScopedRateThrottle
 
 
@@ -25,43 +29,81 @@ class AuthThrottleMixin:
 
 
 class RegisterView(AuthThrottleMixin, generics.GenericAPIView):
-    """Create an account, then obtain tokens with ``/auth/token/``.
+    """Create an account and log in with it: the answer is that of ``/auth/token/``.
 
-    The answer is the same whether the address is new or already has an account (whose
-    owner is then told by email): it never says which, nor shows the account.
+    The account's language is the body's ``language``, else that of ``Accept-Language``.
+    An address that already has an account is refused (``fields.email``, code
+    ``email_taken``), and its owner is told by e-mail, at most once a day.
     """
 
     serializer_class = serializers.RegisterSerializer
 
-    @extend_schema(responses={202: serializers.RegisterAnswerSerializer})
+    @extend_schema(responses={201: serializers.SessionSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.user_register(**serializer.validated_data)
-        detail = _(
-            "If this address had no account, it has one now: log in with it. "
-            "Otherwise its owner has received an email."
-        )
-        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+        fields = dict(serializer.validated_data)
+        device_token = fields.pop("device_token", "")
+        fields.setdefault("language", _request_language())
+        try:
+            user = services.user_register(**fields)
+        except services.EmailTaken as error:
+            [message] = error.message_dict["email"]
+            return Response(
+                error_body("email_taken", message, {"email": [message]}),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        session = services.session_open(user=user, device_token=device_token)
+        return Response(serializers.SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
-    """Exchange an email and a password for an access and a refresh token.
+def _request_language() -> str:
+    """The language the request asked for (``Accept-Language``, read by LocaleMiddleware)."""
+    return "en" if (translation.get_language() or "").startswith("en") else "fr"
+
+
+class TokenObtainView(AuthThrottleMixin, jwt_views.TokenViewBase):
+    """Exchange an email and a password for an access and a refresh token, and the account.
 
     After repeated failures for one email, here or in the back-office, logging in with it
     is refused for a while (failures are counted by ``backend.authentication``).
     """
 
+    serializer_class = serializers.LoginSerializer
+
+    @extend_schema(
+        responses={
+            200: serializers.SessionSerializer,
+            401: OpenApiResponse(
+                ErrorSerializer,
+                description="No active account with this email and password (`no_active_account`).",
+            ),
+        }
+    )
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
-        email = str(request.data.get("email", ""))
+        email = str(request.data.get("email", "")) if isinstance(request.data, dict) else ""
         if wait := services.login_lockout_remaining(email=email):
             raise Throttled(
                 wait=wait,
                 detail=_("Too many failed attempts with this email address. Try again later."),
             )
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_open(**serializer.validated_data)
+        return Response(serializers.SessionSerializer(session).data)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: jwt_serializers.TokenRefreshSerializer,
+            401: OpenApiResponse(
+                ErrorSerializer,
+                description="The refresh token is invalid, expired or revoked (`token_not_valid`).",
+            ),
+        }
+    )
+)
 class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
     """Exchange a refresh token for a new pair; the old refresh token stops working."""
 

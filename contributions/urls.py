@@ -4,7 +4,11 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from contributions.views.actors import ActorViewSet
-from contributions.views.consultations import ConsultationViewSet, OrganisationFollowView
+from contributions.views.consultations import (
+    ConsultationThemeViewSet,
+    ConsultationViewSet,
+    OrganisationFollowView,
+)
 from contributions.views.contact import ContactMessageViewSet, ContactView
 from contributions.views.contributions import (
     ConsultationContributionsView,
@@ -28,6 +32,7 @@ from contributions.views.restitution import (
 
 router = SimpleRouter()
 router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("consultation-themes", ConsultationThemeViewSet, basename="consultation-theme")
 router.register("actors", ActorViewSet, basename="actor")
 router.register("contact-messages", ContactMessageViewSet, basename="contact-message")
 router.register("contributions", ContributionViewSet, basename="contribution")

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from backend.mail import render_text
-from push import fcm
+from push import fcm, links
 from push.models import (
     FORGOTTEN,
     BroadcastSend,
@@ -200,10 +200,6 @@ def _record(
         )
 
 
-def _link_data(link_type: str, link_id: str, kind: str) -> dict[str, str]:
-    return {"kind": kind, "object_type": link_type, "object_id": link_id}
-
-
 # What to do with a row: a push message (sent with others), an outcome already known
 # (nothing to send), or None (sent alone by the outbox's ``send``: an email).
 Plan = fcm.Payload | fcm.Outcome | None
@@ -226,7 +222,11 @@ def _delivery_push(delivery: Delivery) -> Plan:
         title=notification.title(language),
         body=notification.body(language),
         data={
-            **_link_data(notification.link_type, notification.link_id, notification.kind),
+            **links.push_data(
+                kind=notification.kind,
+                link_type=notification.link_type,
+                link_id=notification.link_id,
+            ),
             "notification_id": str(notification.pk),
         },
         token=device.token,
@@ -248,9 +248,7 @@ def _send_notification_email(notification: Notification) -> fcm.Outcome:
         "body": notification.body(user.language),
         "user": user,
         "territory": settings.TERRITORY_NAME,
-        "link": f"{settings.FRONTEND_URL}/{notification.link_type}/{notification.link_id}"
-        if notification.link_type
-        else settings.FRONTEND_URL,
+        "link": links.link_url(notification.link_type, notification.link_id),
     }
     with translation.override(user.language):
         return _send_email(
@@ -284,7 +282,7 @@ def _broadcast_push(send: BroadcastSend) -> Plan:
     return fcm.Payload(
         title=item.title_en if language == "en" else item.title_fr,
         body=item.body_en if language == "en" else item.body_fr,
-        data=_link_data(item.link_type, item.link_id, item.kind),
+        data=links.push_data(kind=item.kind, link_type=item.link_type, link_id=item.link_id),
         topic=send.topic,
         collapse_key=f"{item.link_type}-{item.link_id}" if item.link_type else item.key,
         ttl=item.expires_at - now if item.expires_at else None,

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from backend.models import User
+from push import links
 from push.models import Delivery, Device, Notification, OutgoingEmail, Preferences, Status
 
 # Rows the worker is done with: sent, or given up.
@@ -40,7 +41,9 @@ def export(user: User) -> dict[str, Any]:
                 "kind": n.kind,
                 "title": n.title_fr,
                 "body": n.body_fr,
-                "link": {"type": n.link_type, "id": n.link_id} if n.link_type else None,
+                "link_type": n.link_type or None,
+                "link_id": n.link_id if n.link_type else None,
+                "link_url": links.link_url(n.link_type, n.link_id) if n.link_type else None,
                 "created_at": n.created_at.isoformat(),
                 "read_at": n.read_at.isoformat() if n.read_at else None,
             }

@@ -6,6 +6,10 @@ from backend.models import User
 from push import services
 
 
+def on_logged_in(sender: object, user: User, device_token: str, **kwargs: Any) -> None:
+    services.device_adopt(token=device_token, user=user)
+
+
 def on_logged_out(sender: object, user: User, device_token: str = "", **kwargs: Any) -> None:
     if device_token:
         services.device_detach(token=device_token, user=user)

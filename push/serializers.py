@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django.apps import apps
+from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from geo.models import Commune
+from push import links
 from push.models import Channel, Device, Kind, Notification, Preferences
 
 
@@ -29,7 +32,10 @@ class PreferencesSerializer(serializers.ModelSerializer):
         help_text="INSEE codes of the communes of interest.",
     )
     themes = serializers.ListField(
-        child=serializers.SlugField(max_length=100), max_length=50, required=False
+        child=serializers.SlugField(max_length=100),
+        max_length=50,
+        required=False,
+        help_text="Slugs of the themes of interest, among /api/v1/consultation-themes/.",
     )
     channels = serializers.DictField(
         child=serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices)),
@@ -41,6 +47,18 @@ class PreferencesSerializer(serializers.ModelSerializer):
         model = Preferences
         fields = ["communes", "themes", "channels"]
 
+    def validate_themes(self, value: list[str]) -> list[str]:
+        themes = apps.get_model(settings.PUSH_THEME_MODEL).objects
+        unknown = sorted(
+            set(value) - set(themes.filter(slug__in=value).values_list("slug", flat=True))
+        )
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown theme(s): %(themes)s. The themes are listed at %(path)s.")
+                % {"themes": ", ".join(unknown), "path": "/api/v1/consultation-themes/"}
+            )
+        return sorted(set(value))
+
     def validate_channels(self, value: dict[str, list[str]]) -> dict[str, list[str]]:
         unknown = sorted(set(value) - set(Kind.values))
         if unknown:
@@ -51,20 +69,35 @@ class PreferencesSerializer(serializers.ModelSerializer):
         return {kind: sorted(set(channels)) for kind, channels in value.items()}
 
 
-class LinkSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    id = serializers.CharField()
-
-
 class NotificationSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
-    link = serializers.SerializerMethodField()
+    link_type = serializers.SerializerMethodField(
+        help_text="What the notification leads to (consultation, contribution, moderation, "
+        "signalement, agent-signalement); null when nothing in particular."
+    )
+    link_id = serializers.SerializerMethodField(
+        help_text="The id of that object (a slug for a consultation); null with link_type."
+    )
+    link_url = serializers.SerializerMethodField(
+        help_text="The web page of that object; the app opens the same path as a deep link."
+    )
     is_read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at", "is_read"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "link_type",
+            "link_id",
+            "link_url",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
 
     def _language(self) -> str:
         request = self.context.get("request")
@@ -76,10 +109,16 @@ class NotificationSerializer(serializers.ModelSerializer):
     def get_body(self, notification: Notification) -> str:
         return notification.body(self._language())
 
-    def get_link(self, notification: Notification) -> dict[str, str] | None:
+    def get_link_type(self, notification: Notification) -> str | None:
+        return notification.link_type or None
+
+    def get_link_id(self, notification: Notification) -> str | None:
+        return notification.link_id if notification.link_type else None
+
+    def get_link_url(self, notification: Notification) -> str | None:
         if not notification.link_type:
             return None
-        return {"type": notification.link_type, "id": notification.link_id}
+        return links.link_url(notification.link_type, notification.link_id)
 
     def get_is_read(self, notification: Notification) -> bool:
         return notification.read_at is not None

@@ -62,7 +62,11 @@ def device_register(
     app_version: str = "",
     user: User | None = None,
 ) -> tuple[Device, bool]:
-    """Register or refresh a token; with a user, the device now belongs to them."""
+    """Register or refresh a token; with a user, the device now belongs to them.
+
+    The interests the phone had without an account become the user's when the user has
+    none (see ``device_adopt``).
+    """
     device, created = Device.objects.select_for_update().get_or_create(
         token=token, defaults={"platform": platform, "locale": locale, "user": user}
     )
@@ -75,8 +79,42 @@ def device_register(
     device.deactivated_reason = ""
     device.save()
     Preferences.objects.get_or_create(device=device)
+    if user is not None:
+        _interests_carry_over(device=device, user=user)
     device_refresh_topic(device=device)
     return device, created
+
+
+@transaction.atomic
+def device_adopt(*, token: str, user: User) -> Device | None:
+    """The phone someone registered or logged in on moves to their account.
+
+    None when no active device has this token (the phone registers it with ``/devices/``).
+    """
+    device = Device.objects.active().select_for_update().filter(token=token).first()
+    if device is None:
+        return None
+    device.user = user
+    device.save(update_fields=["user", "updated_at"])
+    _interests_carry_over(device=device, user=user)
+    device_refresh_topic(device=device)
+    return device
+
+
+def _interests_carry_over(*, device: Device, user: User) -> None:
+    """Communes and themes chosen on a phone before signing in become the account's when
+    the account has none.
+
+    An account with interests keeps them: the phone follows the account while logged in,
+    and gets its own interests back when the person logs out on it.
+    """
+    account = preferences_of(user=user)
+    if account.themes or account.communes.exists():
+        return
+    phone = preferences_of(device=device)
+    communes = list(phone.communes.all())
+    if communes or phone.themes:
+        preferences_update(preferences=account, communes=communes, themes=phone.themes)
 
 
 @transaction.atomic

@@ -83,6 +83,8 @@ class MyPreferencesView(generics.GenericAPIView):
 
 
 class InboxPagination(CursorPagination):
+    """The one page envelope (a cursor page: ``count`` is null), plus ``unread_count``."""
+
     ordering = ("-created_at", "-id")
 
     def get_paginated_response(self, data: list) -> Response:
@@ -92,7 +94,11 @@ class InboxPagination(CursorPagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["unread_count"] = {"type": "integer"}
+        schema["properties"]["unread_count"] = {
+            "type": "integer",
+            "description": "Unread notifications in the whole inbox, not only on this page.",
+        }
+        schema["required"] = [*schema.get("required", []), "unread_count"]
         return schema
 
 

@@ -508,6 +508,8 @@ class MySignalementSerializer(SignalementDetailSerializer):
 class StaffSignalementDetailSerializer(SignalementDetailSerializer, StaffSignalementSerializer):
     """The public detail as its staff read it: with the answers and the routing."""
 
+    answers = AnswersField(read_only=True)
+
     class Meta(SignalementDetailSerializer.Meta):
         fields = [*SignalementDetailSerializer.Meta.fields, "answers", "routing"]
 

@@ -95,10 +95,15 @@ class UpdatedSinceMixin:
 
 @extend_schema(parameters=[serializers.UpdatedSinceSerializer])
 class ThemeViewSet(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
-    """Themes that group the categories."""
+    """Themes of reports, that group the categories (a category's ``theme`` is its slug).
+
+    The themes of consultations, which notification preferences name, are another list:
+    ``/consultation-themes/``.
+    """
 
     serializer_class = serializers.ThemeSerializer
     pagination_class = None
+    lookup_field = "slug"
 
     def base_queryset(self):  # noqa: ANN201
         return Theme.objects.all()

@@ -59,7 +59,7 @@ def test_accents_apostrophes_and_hyphens_are_names(api):
             "last_name": "N'Diaye d’Ornano",
         },
     )
-    assert response.status_code == 202
+    assert response.status_code == 201
     user = User.objects.get(email="ana@example.test")
     assert user.display_name == "Anne-Éloïse N."
 

@@ -61,7 +61,8 @@ def test_registering_a_dotless_i_look_alike_is_refused_in_french_and_english(api
 )
 def test_a_variant_of_a_taken_address_creates_no_second_account(api, other_citizen, variant):
     response = api.post("/api/v1/auth/register/", {"email": variant, "password": PASSWORD})
-    assert response.status_code == 202
+    assert response.status_code == 400
+    assert response.json()["code"] == "email_taken"
     assert User.objects.filter(email__icontains="oisin@").count() == 1
     assert OutgoingEmail.objects.filter(to="voisin@example.test").count() == 1
 

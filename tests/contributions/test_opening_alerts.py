@@ -66,7 +66,7 @@ def test_publishing_an_open_consultation_alerts_everyone_once(audience, citizen,
     consultation.refresh_from_db()
     assert consultation.opening_alert_sent_at is not None
     [send] = audience.sends()
-    assert send.body["message"]["data"]["object_id"] == consultation.slug
+    assert send.body["message"]["data"]["link_id"] == consultation.slug
 
 
 def test_the_scheduled_job_alerts_when_the_opening_date_arrives(

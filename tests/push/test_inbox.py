@@ -26,13 +26,33 @@ def test_anonymous_has_no_inbox(client_for):
     assert client_for(None).get("/api/v1/notifications/").status_code == 401
 
 
-def test_the_inbox_is_newest_first_with_the_unread_count(client_for, citizen, other_citizen):
+def test_the_inbox_is_newest_first_with_the_unread_count(
+    client_for, settings, citizen, other_citizen
+):
+    settings.FRONTEND_URL = "http://front.test"
     give(citizen, 3)
     give(other_citizen, 2)
     body = client_for(citizen).get("/api/v1/notifications/").json()
     assert [item["title"] for item in body["results"]] == ["Message 2", "Message 1", "Message 0"]
     assert body["unread_count"] == 3
-    assert body["results"][0]["link"] == {"type": "signalement", "id": "2"}
+    assert body["results"][0]["link_type"] == "signalement"
+    assert body["results"][0]["link_id"] == "2"
+    assert body["results"][0]["link_url"] == "http://front.test/signalement/2"
+
+
+def test_the_inbox_is_the_one_page_envelope_with_the_unread_count(client_for, citizen):
+    give(citizen, 2)
+    body = client_for(citizen).get("/api/v1/notifications/", {"page_size": 1}).json()
+    assert list(body) == ["count", "next", "previous", "results", "unread_count"]
+    assert body["count"] is None, "cursor pages are not counted"
+    assert body["unread_count"] == 2
+    assert body["next"] and body["previous"] is None
+
+
+def test_a_notification_that_leads_nowhere_has_null_links(client_for, citizen):
+    services.notify(users=[citizen], kind=Kind.STAFF, title={"fr": "Bonjour"}, body={})
+    [item] = client_for(citizen).get("/api/v1/notifications/").json()["results"]
+    assert (item["link_type"], item["link_id"], item["link_url"]) == (None, None, None)
 
 
 def test_the_inbox_speaks_the_language_asked(client_for, citizen):

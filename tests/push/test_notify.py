@@ -40,7 +40,8 @@ def test_one_inbox_row_per_user_and_one_delivery_per_active_device(citizen, othe
     assert sorted(tokens) == ["a1", "a2"]
 
 
-def test_the_worker_sends_each_delivery_once_in_the_user_language(fake_fcm, citizen):
+def test_the_worker_sends_each_delivery_once_in_the_user_language(fake_fcm, settings, citizen):
+    settings.FRONTEND_URL = "http://front.test/"
     citizen.language = "en"
     citizen.save()
     services.device_register(token="a1", platform="android", user=citizen)
@@ -52,8 +53,9 @@ def test_the_worker_sends_each_delivery_once_in_the_user_language(fake_fcm, citi
     assert message["notification"]["title"] == TITLE["en"]
     assert message["data"] == {
         "kind": "my_reports",
-        "object_type": "signalement",
-        "object_id": "42",
+        "link_type": "signalement",
+        "link_id": "42",
+        "link_url": "http://front.test/signalement/42",
         "notification_id": str(Notification.objects.get().pk),
     }
     assert Delivery.objects.get().status == Status.SENT

@@ -24,7 +24,7 @@ def test_a_user_sets_communes_themes_and_channels(client_for, citizen):
         "/api/v1/me/preferences/",
         {
             "communes": ["30189", "30258"],
-            "themes": ["mobilite"],
+            "themes": ["transports"],
             "channels": {"my_reports": ["push", "email"]},
         },
         format="json",
@@ -32,6 +32,7 @@ def test_a_user_sets_communes_themes_and_channels(client_for, citizen):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert sorted(body["communes"]) == ["30189", "30258"]
+    assert body["themes"] == ["transports"]
     assert body["channels"]["my_reports"] == ["email", "push"]
     assert body["channels"]["restitutions"] == ["push"], "other kinds are kept"
 
@@ -73,3 +74,41 @@ def test_turning_consultation_alerts_off_leaves_every_topic(client_for, citizen)
     client.patch("/api/v1/me/preferences/", {"communes": ["30189"]}, format="json")
     client.patch("/api/v1/me/preferences/", {"channels": {"new_consultation": []}}, format="json")
     assert Device.objects.get(token="t1").wanted_topic == ""
+
+
+@pytest.mark.parametrize("owner", ["account", "device"])
+def test_an_unknown_theme_is_refused_naming_the_field_and_the_value(client_for, citizen, owner):
+    if owner == "account":
+        client, url = client_for(citizen), "/api/v1/me/preferences/"
+    else:
+        client, url = client_for(None), "/api/v1/devices/t-anon/preferences/"
+        services.device_register(token="t-anon", platform="android")
+    response = client.patch(url, {"themes": ["transports", "horoscope"]}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body["fields"]) == ["themes"]
+    [message] = body["fields"]["themes"]
+    assert "horoscope" in message and "transports" not in message
+    assert "/api/v1/consultation-themes/" in message
+    english = client.patch(url, {"themes": ["horoscope"]}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Unknown theme" in english.json()["fields"]["themes"][0]
+    assert client.get(url).json()["themes"] == [], "nothing half-saved"
+
+
+def test_the_themes_of_preferences_are_those_of_consultations(client_for, citizen):
+    slugs = [theme["slug"] for theme in client_for(None).get("/api/v1/consultation-themes/").json()]
+    assert "transports" in slugs
+    response = client_for(citizen).put(
+        "/api/v1/me/preferences/", {"themes": slugs, "communes": []}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["themes"] == sorted(slugs)
+
+
+def test_an_unknown_commune_is_refused_naming_its_code(client_for, citizen):
+    response = client_for(citizen).patch(
+        "/api/v1/me/preferences/", {"communes": ["30189", "75056"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["communes"]
+    assert "75056" in str(response.json()["fields"]["communes"])

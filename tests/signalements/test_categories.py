@@ -66,3 +66,11 @@ def test_themes_are_listed_and_filtered_the_same_way(api):
     Theme.objects.update(updated_at=timezone.now() - timedelta(days=2))
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert api.get("/api/v1/themes/", {"updated_since": since}).json() == []
+
+
+def test_a_theme_of_reports_is_named_by_its_slug(api):
+    theme = Theme.objects.get(slug="voirie")
+    response = api.get("/api/v1/themes/voirie/")
+    assert response.status_code == 200
+    assert response.json()["slug"] == "voirie"
+    assert api.get(f"/api/v1/themes/{theme.pk}/").status_code == 404

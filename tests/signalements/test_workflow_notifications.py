@@ -32,7 +32,8 @@ def test_the_inbox_of_the_reporter_shows_the_change(client_for, agent_voirie, ci
     road = file_report(citizen, at=SAINT_GILLES)
     client_for(agent_voirie).post(f"{QUEUE}{road.pk}/transition/", {"status": "pris_en_compte"})
     inbox = client_for(citizen).get("/api/v1/notifications/").json()
-    assert inbox["results"][0]["link"] == {"type": "signalement", "id": str(road.pk)}
+    item = inbox["results"][0]
+    assert (item["link_type"], item["link_id"]) == ("signalement", str(road.pk))
 
 
 def test_the_assigned_agent_is_told(client_for, manager_voirie, agent_voirie, citizen):
