@@ -130,13 +130,13 @@ GEOJSON = (200, "application/geo+json")
         operation_id="signalements_list",
         responses={
             (200, "application/json"): serializers.SignalementSerializer(many=True),
-            GEOJSON: serializers.SignalementGeoSerializer,
+            GEOJSON: serializers.SignalementFeaturePageSerializer,
         },
     ),
     retrieve=extend_schema(
         responses={
             (200, "application/json"): serializers.SignalementDetailSerializer,
-            GEOJSON: serializers.SignalementFeaturePageSerializer,
+            GEOJSON: serializers.SignalementGeoSerializer,
         }
     ),
 )
