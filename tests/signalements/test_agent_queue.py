@@ -109,6 +109,9 @@ def test_an_agent_assigns_only_themselves_a_manager_anyone(
         f"{QUEUE}{road.pk}/assign/", {"agent": manager_voirie.pk}
     )
     assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Seul un responsable peut confier un signalement à quelqu'un d'autre."
+    )
     response = client_for(manager_voirie).post(
         f"{QUEUE}{road.pk}/assign/", {"agent": agent_voirie.pk}
     )

@@ -510,7 +510,7 @@ BODIES: dict[str, tuple[Body, str]] = {
 
 # "METHOD path" -> the query string of a reading that needs one.
 QUERIES = {
-    "GET /api/v1/communes/locate/": f"lat={NIMES[0]}&lon={NIMES[1]}",
+    "GET /api/v1/communes/locate/": f"latitude={NIMES[0]}&longitude={NIMES[1]}",
     "GET /api/v1/signalements/map/": "bbox=4.2,43.6,4.6,43.9&zoom=12",
     "GET /api/v1/signalements/nearby/": (
         f"latitude={SAINT_GILLES[0]}&longitude={SAINT_GILLES[1]}&category={{category}}"
