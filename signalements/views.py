@@ -50,8 +50,8 @@ class SignalementPagination(CursorPagination):
             return Response(
                 {
                     "type": "FeatureCollection",
-                    "next": self.get_next_link(),
                     "count": None,
+                    "next": self.get_next_link(),
                     "previous": self.get_previous_link(),
                     "features": data["features"],
                 }
@@ -63,8 +63,8 @@ class SignalementPagination(CursorPagination):
         head = json.dumps(
             {
                 "type": "FeatureCollection",
-                "next": self.get_next_link(),
                 "count": None,
+                "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
             }
         )
