@@ -20,7 +20,10 @@ CACHEABLE_TYPES = ("application/json", "application/geo+json")
 # First match wins. Reference data changes rarely (the app also has ?updated_since=);
 # reports and the map change all day, so they are kept briefly and revalidated.
 CACHE_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^/api/v1/(categories|themes|communes)/"), "public, max-age=3600"),
+    (
+        re.compile(r"^/api/v1/(categories|themes|consultation-themes|communes)/"),
+        "public, max-age=3600",
+    ),
     (re.compile(r"^/api/v1/signalements/map/$"), "public, max-age=60"),
     (re.compile(r"^/api/v1/signalements/\d+/$"), "public, max-age=60"),
     (re.compile(r"^/api/v1/signalements/$"), "public, max-age=30"),

@@ -48,6 +48,7 @@ def test_cache_control_suits_each_resource(api):
     assert cache_control_for("/api/v1/signalements/12/") == "public, max-age=60"
     assert cache_control_for("/api/v1/signalements/map/") == "public, max-age=60"
     assert cache_control_for("/api/v1/themes/") == "public, max-age=3600"
+    assert cache_control_for("/api/v1/consultation-themes/") == "public, max-age=3600"
 
 
 def test_personal_answers_are_private_and_untagged(client_for, citizen):
