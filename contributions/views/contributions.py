@@ -43,7 +43,7 @@ from contributions.views.consultations import _visible_consultation
 
 
 def _fresh(request: Request, contribution: Contribution) -> Contribution:
-    """Read back with the counts and replies the serializers show."""
+    """Read back with the counts and the viewer's state the serializers show."""
     return contribution_detail(user=request.user).get(pk=contribution.pk)
 
 
