@@ -30,6 +30,10 @@ from contributions.serializers.moderation import (
 from contributions.services.moderation import moderation_decide
 
 
+@extend_schema(
+    description="The whole charter of the organisation (a few reasons): a plain array, not a "
+    "page. Its reasons are cited by id in flags and moderation decisions."
+)
 class CharterView(generics.ListAPIView):
     """The moderation charter of an organisation: the reasons moderators and flags cite."""
 

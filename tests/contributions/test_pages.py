@@ -121,6 +121,8 @@ def test_the_schema_documents_pages_and_only_reference_lists_as_arrays(api):
             component = document["components"]["schemas"][schema["$ref"].split("/")[-1]]
             assert set(component["required"]) == ENVELOPE, path
     assert "/api/v1/organisations/{slug}/charter/" in arrays
+    charter = document["paths"]["/api/v1/organisations/{slug}/charter/"]["get"]
+    assert "plain array" in charter["description"]
     assert arrays <= PLAIN_ARRAYS
     replies = document["paths"]["/api/v1/contributions/{id}/replies/"]["get"]["responses"]["200"]
     assert replies["content"]["application/json"]["schema"]["$ref"].endswith(
