@@ -142,3 +142,38 @@ def test_a_consultation_costs_the_same_queries_whatever_its_meetings(
     open_consultation("autre")
     client.post("/api/v1/consultations/autre/follow/")
     assert _queries(client, listed) == before
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("moderator", "/api/v1/moderation/contributions/"),
+        ("org_admin", "/api/v1/moderation/log/"),
+        ("citizen", "/api/v1/me/contributions/"),
+        ("citizen", "/api/v1/contributions/{idea}/replies/"),
+    ],
+)
+def test_other_pages_of_contributions_cost_the_same_queries_whatever_their_size(
+    open_consultation, contribute, client_for, citizen, moderator, org_admin, reason, role, path
+):
+    open_consultation("a-priori", moderation_mode="a_priori")
+    open_consultation("ouverte")
+    idea = contribute(citizen, "ouverte").json()["id"]
+    client = client_for({"moderator": moderator, "org_admin": org_admin, "citizen": citizen}[role])
+
+    def grow() -> None:
+        pending = contribute(citizen, "a-priori").json()["id"]
+        contribute(citizen, "ouverte", "Oui", kind="comment", parent=idea)
+        client_for(moderator).post(
+            f"/api/v1/moderation/contributions/{pending}/decision/",
+            {"action": "reject", "reason": reason.pk},
+            format="json",
+        )
+        contribute(citizen, "a-priori")
+
+    grow()
+    url = path.format(idea=idea)
+    few = _queries(client, url)
+    for _ in range(3):
+        grow()
+    assert _queries(client, url) == few
