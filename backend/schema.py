@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
 from rest_framework import permissions, serializers
 
 JSON = "application/json"
@@ -53,6 +54,7 @@ ERRORS = {
 
 
 def _has_file_field(serializer: Any) -> bool:
+    serializer = force_instance(serializer)
     if not isinstance(serializer, serializers.BaseSerializer):
         return False
     if isinstance(serializer, serializers.ListSerializer):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -30,6 +30,12 @@ class DeviceViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
     queryset = Device.objects.none()
 
+    @extend_schema(
+        responses={
+            201: OpenApiResponse(DeviceSerializer, description="A token seen for the first time."),
+            200: OpenApiResponse(DeviceSerializer, description="A known token, refreshed."),
+        }
+    )
     def create(self, request: Request) -> Response:
         """Register a token, or refresh it; when logged in, the device moves to this account."""
         serializer = self.get_serializer(data=request.data)

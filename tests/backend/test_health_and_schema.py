@@ -43,3 +43,43 @@ def test_only_reads_are_paged_or_filtered(tmp_path):
             names = {parameter.get("name") for parameter in operation.get("parameters", [])}
             assert not names & listy, (method, path, names & listy)
             assert "Paginated" not in str(operation.get("responses")), (method, path)
+
+
+def test_each_operation_takes_one_media_type_multipart_only_where_files_are_sent(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    multipart = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            assert len(content) <= 1, (method, path, list(content))
+            if "multipart/form-data" in content:
+                multipart.add(f"{method.upper()} {path}")
+            else:
+                assert not content or "application/json" in content, (method, path)
+    assert multipart == {
+        "POST /api/v1/signalements/",
+        "POST /api/v1/signalements/{id}/photos/",
+        "POST /api/v1/agent/signalements/{id}/transition/",
+        "POST /api/v1/consultations/{slug}/restitution/documents/",
+    }
+
+
+def test_every_operation_documents_its_errors_in_the_one_error_shape(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    error = {"$ref": "#/components/schemas/Error"}
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"code", "detail", "fields"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("400", "503") + (("404",) if "{" in path else ()):
+                assert responses[status]["content"]["application/json"]["schema"] == error, (
+                    method,
+                    path,
+                    status,
+                )
+            if method in ("post", "put", "patch"):
+                assert "415" in responses and "413" in responses, (method, path)
