@@ -152,7 +152,8 @@ def test_the_map_by_month_counts_what_public_counts(reports, change):
         _changed(reports)
     # Half of ours filed three months ago: whole months come from the monthly counts and
     # the first, partial month is grouped live.
-    old = timezone.now() - timedelta(days=92)
+    # Filed on the 20th, counted from the 15th, whatever today's date.
+    old = (timezone.now() - timedelta(days=92)).replace(day=20)
     Signalement.objects.filter(pk__in=_ours(reports)[::2]).update(created_at=old)
     since = datetime(old.year, old.month, 15, tzinfo=UTC)
     zoom = 9
