@@ -70,8 +70,11 @@ class LoginSerializer(TokenObtainSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
+    direction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     direction_name = serializers.CharField(source="direction.name", read_only=True)
-    organisation = serializers.IntegerField(source="direction.organisation_id", read_only=True)
+    organisation = serializers.SlugRelatedField(
+        source="direction.organisation", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Membership
@@ -79,6 +82,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class OrganisationRoleSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:

@@ -162,12 +162,17 @@ class BriefCategorySerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "theme", "icon"]
 
 
+class DirectionRefSerializer(serializers.Serializer):
+    """A direction as reports show it: its slug (how the API names it) and its name."""
+
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class EventSerializer(serializers.ModelSerializer):
     """A public step of the timeline: never an internal note nor an agent's name."""
 
-    direction = serializers.CharField(
-        source="direction.name", default=None, read_only=True, allow_null=True
-    )
+    direction = DirectionRefSerializer(read_only=True, allow_null=True)
     photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -318,39 +323,6 @@ class NearbySerializer(SignalementSerializer):
         return round(distance.m, 1) if distance is not None else None
 
 
-class StaffSignalementSerializer(SignalementSerializer):
-    """What staff see on top: how the report was routed, and the answers."""
-
-    routing = serializers.SerializerMethodField()
-
-    class Meta(SignalementSerializer.Meta):
-        fields = [*SIGNALEMENT_FIELDS, "answers", "routing"]
-
-    @extend_schema_field({"type": "object"})
-    def get_routing(self, signalement: Signalement) -> dict[str, Any]:
-        return {
-            "reason": signalement.routing_reason,
-            "explanation": signalement.routing_explanation,
-            "rule": signalement.routing_rule_id,
-        }
-
-
-class TimelineMixin(serializers.Serializer):
-    """The report's public steps, oldest first: ``timeline`` wherever a report shows them."""
-
-    timeline = serializers.SerializerMethodField()
-
-    @extend_schema_field(EventSerializer(many=True))
-    def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
-        # Lists prefetch them (``signalement_list_mine``); one report reads them here.
-        events = getattr(signalement, "public_events", None)
-        if events is None:
-            events = (
-                signalement.events.public().select_related("direction").prefetch_related("photos")
-            )
-        return EventSerializer(events, many=True, context=self.context).data
-
-
 # An answer is a text (texts, dates, a choice's key), a number or a list of choices' keys.
 ANSWERS_SCHEMA = {
     "type": "object",
@@ -377,6 +349,50 @@ class AnswersField(serializers.JSONField):
         if not isinstance(data, dict):
             raise serializers.ValidationError(_("A JSON object is expected."))
         return data
+
+
+class StaffSignalementSerializer(SignalementSerializer):
+    """What staff see on top: how the report was routed, and the answers."""
+
+    answers = AnswersField(read_only=True)
+    routing = serializers.SerializerMethodField()
+
+    class Meta(SignalementSerializer.Meta):
+        fields = [*SIGNALEMENT_FIELDS, "answers", "routing"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "reason": {"type": "string"},
+                "explanation": {"type": "string"},
+                "rule": {"type": "integer", "nullable": True},
+            },
+            "required": ["reason", "explanation", "rule"],
+        }
+    )
+    def get_routing(self, signalement: Signalement) -> dict[str, Any]:
+        return {
+            "reason": signalement.routing_reason,
+            "explanation": signalement.routing_explanation,
+            "rule": signalement.routing_rule_id,
+        }
+
+
+class TimelineMixin(serializers.Serializer):
+    """The report's public steps, oldest first: ``timeline`` wherever a report shows them."""
+
+    timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:
+        # Lists prefetch them (``signalement_list_mine``); one report reads them here.
+        events = getattr(signalement, "public_events", None)
+        if events is None:
+            events = (
+                signalement.events.public().select_related("direction").prefetch_related("photos")
+            )
+        return EventSerializer(events, many=True, context=self.context).data
 
 
 class SignalementCreateSerializer(serializers.Serializer):

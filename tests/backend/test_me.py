@@ -19,6 +19,8 @@ def test_it_shows_the_account_and_its_roles(client_for, agent_voirie):
     assert body["email"] == "agent.voirie@demo.test"
     assert body["memberships"][0]["direction_name"] == "Direction de la voirie"
     assert body["memberships"][0]["role"] == "agent"
+    assert body["memberships"][0]["direction"] == "nm-voirie"
+    assert body["memberships"][0]["organisation"] == "nimes-metropole"
 
 
 def test_it_updates_names_and_language_but_not_the_email(client_for, citizen):

@@ -79,7 +79,7 @@ def test_internal_notes_never_reach_the_public(client_for, agent_voirie, road):
     assert "Karim" not in public.content.decode(), "no agent name in public"
     timeline = public.json()["timeline"]
     assert [step["status"] for step in timeline] == ["nouveau", "pris_en_compte"]
-    assert timeline[-1]["direction"] == "Direction de la voirie"
+    assert timeline[-1]["direction"] == {"slug": "nm-voirie", "name": "Direction de la voirie"}
 
 
 def test_filters_assigned_to_me_and_status(client_for, agent_voirie, road, citizen):

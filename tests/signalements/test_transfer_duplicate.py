@@ -27,7 +27,7 @@ def test_a_transfer_moves_the_report_to_the_other_queue_and_the_timeline_shows_i
     detail = client_for(agent_eau).get(f"{QUEUE}{road.pk}/").json()
     hop = next(step for step in detail["timeline"] if step["kind"] == "transfer")
     assert hop["internal_note"] == "C'est une fuite"
-    assert hop["direction"] == water.name
+    assert hop["direction"] == {"slug": water.slug, "name": water.name}
 
 
 def test_a_transfer_to_another_organisation_is_allowed(client_for, agent_voirie, road):
