@@ -6,9 +6,7 @@ process that shares the cache (Redis in production) shares the limits.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -157,18 +155,6 @@ def throttled_response(wait: float) -> HttpResponse:
     response = JsonResponse(error_body("throttled", str(throttled.detail)), status=429)
     response["Retry-After"] = str(throttled.wait)
     return response
-
-
-def throttle_by_address(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Give a plain Django view the anonymous limit per address of the API."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if (wait := address_wait(request)) is not None:
-            return throttled_response(wait)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

@@ -15,12 +15,12 @@ from contributions.views.contributions import (
     ContributionViewSet,
     MyContributionsView,
 )
-from contributions.views.feeds import ConsultationFeedView, consultation_atom
+from contributions.views.feeds import ConsultationAtomView, ConsultationFeedView
 from contributions.views.meetings import (
+    AllMeetingsCalendarView,
+    ConsultationCalendarView,
+    MeetingCalendarView,
     MeetingRegistrationView,
-    calendar_all,
-    calendar_consultation,
-    calendar_meeting,
 )
 from contributions.views.moderation import CharterView, ModerationLogView, ModerationViewSet
 from contributions.views.restitution import (
@@ -40,16 +40,20 @@ router.register("moderation/contributions", ModerationViewSet, basename="moderat
 
 urlpatterns = [
     path("consultations/feed.json", ConsultationFeedView.as_view(), name="consultation-feed"),
-    path("consultations/feed.atom", consultation_atom, name="consultation-atom"),
-    path("consultations/calendar.ics", calendar_all, name="consultation-calendar-all"),
+    path("consultations/feed.atom", ConsultationAtomView.as_view(), name="consultation-atom"),
+    path(
+        "consultations/calendar.ics",
+        AllMeetingsCalendarView.as_view(),
+        name="consultation-calendar-all",
+    ),
     path(
         "consultations/<slug:slug>/calendar.ics",
-        calendar_consultation,
+        ConsultationCalendarView.as_view(),
         name="consultation-calendar",
     ),
     path(
         "consultations/<slug:slug>/meetings/<int:meeting_id>/calendar.ics",
-        calendar_meeting,
+        MeetingCalendarView.as_view(),
         name="meeting-calendar",
     ),
     path(

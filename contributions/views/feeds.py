@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.throttling import throttle_by_address
+from backend.renderers import AtomRenderer, OneFormatNegotiation
 from contributions.models import Consultation
 from contributions.selectors.consultations import public_url
 from contributions.selectors.feeds import consultation_feed
@@ -30,9 +32,27 @@ class ConsultationFeedView(APIView):
         return Response(consultation_feed(feed_url=request.build_absolute_uri()))
 
 
-@throttle_by_address
-def consultation_atom(request: HttpRequest) -> HttpResponse:
+@extend_schema(
+    summary="Atom feed of the published consultations",
+    responses={
+        (200, "application/atom+xml"): OpenApiResponse(
+            OpenApiTypes.STR, description="An Atom 1.0 feed (RFC 4287), newest opening first."
+        )
+    },
+)
+class ConsultationAtomView(APIView):
     """Atom feed of the published consultations, newest opening first."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [AtomRenderer]
+    content_negotiation_class = OneFormatNegotiation
+
+    def get(self, request: Request) -> HttpResponse:
+        return consultation_atom(request)
+
+
+def consultation_atom(request: Request) -> HttpResponse:
     feed = Atom1Feed(
         title=_("Consultations of %(territory)s") % {"territory": settings.TERRITORY_NAME},
         link=settings.FRONTEND_URL,

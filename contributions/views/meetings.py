@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.throttling import throttle_by_address
+from backend.renderers import ICalendarRenderer, OneFormatNegotiation
 from contributions import calendar
 from contributions.models import Consultation, Meeting
 from contributions.selectors.meetings import meetings_public
@@ -20,6 +21,11 @@ from contributions.serializers.meetings import MeetingRegistrationSerializer
 from contributions.services.meetings import meeting_register, meeting_unregister
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_RESPONSE = {
+    (200, "text/calendar"): OpenApiResponse(
+        OpenApiTypes.STR, description="An iCalendar file (RFC 5545) of the meetings."
+    )
+}
 
 
 class MeetingRegistrationView(APIView):
@@ -51,33 +57,63 @@ class MeetingRegistrationView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CALENDAR_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+class CalendarView(APIView):
+    """An iCalendar file of meetings: public, throttled per address like the API."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [ICalendarRenderer]
+    content_negotiation_class = OneFormatNegotiation
+
+    def calendar(self, **kwargs: str | int) -> tuple[bytes, str]:
+        raise NotImplementedError
+
+    def get(self, request: Request, **kwargs: str | int) -> HttpResponse:
+        content, filename = self.calendar(**kwargs)
+        response = HttpResponse(content, content_type=CALENDAR_TYPE)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
 
-@throttle_by_address
-def calendar_all(request: HttpRequest) -> HttpResponse:
+@extend_schema_view(
+    get=extend_schema(
+        responses=CALENDAR_RESPONSE,
+        summary="Every meeting, as an iCalendar file",
+        operation_id="consultations_calendar_all",
+    )
+)
+class AllMeetingsCalendarView(CalendarView):
     """Every meeting of every published consultation."""
-    name = _("Meetings of the consultations of %(territory)s") % {
-        "territory": settings.TERRITORY_NAME
-    }
-    return _calendar_response(calendar.calendar_of(meetings_public(), name=name), "meetings.ics")
+
+    def calendar(self) -> tuple[bytes, str]:
+        name = _("Meetings of the consultations of %(territory)s") % {
+            "territory": settings.TERRITORY_NAME
+        }
+        return calendar.calendar_of(meetings_public(), name=name), "meetings.ics"
 
 
-@throttle_by_address
-def calendar_consultation(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
-    meetings = meetings_public().filter(consultation=consultation)
-    return _calendar_response(
-        calendar.calendar_of(meetings, name=consultation.title), f"{consultation.slug}.ics"
+@extend_schema_view(
+    get=extend_schema(
+        responses=CALENDAR_RESPONSE,
+        summary="The meetings of a consultation, as an iCalendar file",
+        operation_id="consultations_calendar",
     )
+)
+class ConsultationCalendarView(CalendarView):
+    def calendar(self, slug: str) -> tuple[bytes, str]:
+        consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+        meetings = meetings_public().filter(consultation=consultation)
+        return calendar.calendar_of(meetings, name=consultation.title), f"{consultation.slug}.ics"
 
 
-@throttle_by_address
-def calendar_meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
-    meeting = get_object_or_404(meetings_public(), pk=meeting_id, consultation__slug=slug)
-    return _calendar_response(
-        calendar.calendar_of([meeting], name=meeting.title), f"meeting-{meeting.pk}.ics"
+@extend_schema_view(
+    get=extend_schema(
+        responses=CALENDAR_RESPONSE,
+        summary="One meeting, as an iCalendar file",
+        operation_id="consultations_meetings_calendar",
     )
+)
+class MeetingCalendarView(CalendarView):
+    def calendar(self, slug: str, meeting_id: int) -> tuple[bytes, str]:
+        meeting = get_object_or_404(meetings_public(), pk=meeting_id, consultation__slug=slug)
+        return calendar.calendar_of([meeting], name=meeting.title), f"meeting-{meeting.pk}.ics"

@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "agglo_client"
+CONFIG = Path(__file__).with_name("openapi-python-client.yaml")
 
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -63,6 +64,8 @@ def python_generation(schema_file: Path) -> subprocess.CompletedProcess[str]:
             "--output-path",
             str(folder / PACKAGE),
             "--overwrite",
+            "--config",
+            str(CONFIG),
         ],
         cwd=folder,
     )

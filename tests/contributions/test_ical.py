@@ -52,3 +52,16 @@ def test_the_global_calendar_leaves_drafts_out(api, make_consultation):
     assert "Secret" not in titles
     assert "Permanence du commissaire enquêteur" in titles
     assert api.get("/api/v1/consultations/brouillon/calendar.ics").status_code == 404
+
+
+def test_a_calendar_is_a_calendar_whatever_accept_asks(api):
+    response = api.get("/api/v1/consultations/calendar.ics", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+
+
+def test_an_unknown_consultation_s_calendar_is_a_404_in_the_error_shape(api):
+    response = api.get("/api/v1/consultations/brouillon/calendar.ics", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
