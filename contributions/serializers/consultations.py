@@ -209,17 +209,20 @@ class ConsultationFeatureCollectionSerializer(serializers.Serializer):
 class ConsultationQuerySerializer(serializers.Serializer):
     """Point and radius filter of the list."""
 
-    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
-    lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
     radius = serializers.FloatField(
         min_value=1, max_value=100_000, required=False, help_text=_("In metres.")
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        given = [name for name in ("lat", "lon", "radius") if name in attrs]
+        names = ("latitude", "longitude", "radius")
+        given = [name for name in names if name in attrs]
         if given and len(given) != 3:
-            missing = next(name for name in ("lat", "lon", "radius") if name not in attrs)
-            raise serializers.ValidationError({missing: _("lat, lon and radius go together.")})
+            missing = next(name for name in names if name not in attrs)
+            raise serializers.ValidationError(
+                {missing: _("latitude, longitude and radius go together.")}
+            )
         return attrs
 
 

@@ -61,8 +61,8 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         if "radius" in query.validated_data:
             queryset = consultations_near(
                 queryset,
-                latitude=query.validated_data["lat"],
-                longitude=query.validated_data["lon"],
+                latitude=query.validated_data["latitude"],
+                longitude=query.validated_data["longitude"],
                 radius_m=query.validated_data["radius"],
             )
         return queryset

@@ -90,13 +90,13 @@ def test_the_list_filters(api, query, included, excluded):
 
 def test_a_point_and_a_radius_find_consultations_around(api):
     # Caveirac's town centre; the tram line is on Nîmes and Caissargues, further east.
-    near = slugs(api.get("/api/v1/consultations/?lat=43.8262&lon=4.2637&radius=500"))
+    near = slugs(api.get("/api/v1/consultations/?latitude=43.8262&longitude=4.2637&radius=500"))
     assert "revision-plu-caveirac" in near
     assert "concertation-prealable-tram-ligne-2" not in near
 
 
 def test_half_a_point_filter_is_a_400_naming_the_field(api):
-    response = api.get("/api/v1/consultations/?lat=43.8&lon=4.3")
+    response = api.get("/api/v1/consultations/?latitude=43.8&longitude=4.3")
     assert response.status_code == 400
     assert "radius" in response.json()["fields"]
 
