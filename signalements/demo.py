@@ -472,7 +472,9 @@ def _timelines(rng: random.Random, reports: list[Signalement]) -> None:
         else:
             path = [Status.NEW, Status.ACKNOWLEDGED, Status.RESOLVED, Status.REOPENED]
         moment = report.created_at
+        steps = []
         for status in path:
+            steps.append((status, moment))
             events.append(
                 SignalementEvent(
                     signalement=report,
@@ -484,6 +486,9 @@ def _timelines(rng: random.Random, reports: list[Signalement]) -> None:
             )
             times.append(moment)
             moment = min(moment + timedelta(hours=rng.uniform(2, 96)), timezone.now())
+        workflow.history_load(signalement=report, steps=steps)
+    # The dates the timelines show, so that the figures' delays read as they would.
+    Signalement.objects.bulk_update(reports, workflow.HISTORY_FIELDS)
     SignalementEvent.objects.bulk_create(events)
     for event, moment in zip(events, times, strict=True):
         event.created_at = moment

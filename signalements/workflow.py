@@ -399,3 +399,22 @@ def transfer(
 def state_load(*, signalement: Signalement, status: str) -> None:
     """Give a report built in memory for a bulk load (the demo) the state its history ends in."""
     signalement.status = status
+
+
+# What ``history_load`` sets, for the bulk update that saves it.
+HISTORY_FIELDS = [
+    "status",
+    "acknowledge_due_at",
+    "resolve_due_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+]
+
+
+def history_load(*, signalement: Signalement, steps: list[tuple[str, datetime]]) -> None:
+    """Give a report loaded in bulk (the demo) the due dates and the dates of each state its
+    history went through, as the moves would have set them (unsaved)."""
+    due_dates_set(signalement=signalement, start=steps[0][1])
+    for status, moment in steps:
+        _enter(signalement, status, moment)

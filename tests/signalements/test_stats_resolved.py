@@ -21,6 +21,16 @@ def test_resolved_is_what_the_statuses_say_on_the_demo_data(api):
     assert sum(by_status.values()) == body["total"]
 
 
+def test_the_demo_reports_carry_the_dates_their_timelines_show(api):
+    body = api.get(URL).json()
+    assert body["hours_to_acknowledge"]["median"] is not None
+    assert body["hours_to_resolve"]["median"] is not None
+    assert 0 <= body["resolved_within_target_share"] <= 1
+    resolved = Signalement.objects.filter(status=Status.RESOLVED).first()
+    step = resolved.events.filter(status=Status.RESOLVED).get()
+    assert resolved.resolved_at == step.created_at
+
+
 def test_a_report_resolved_then_closed_still_counts(api, citizen, agent_voirie):
     Signalement.objects.all().delete()
     report = file_report(citizen, at=SAINT_GILLES)
