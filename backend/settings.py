@@ -56,6 +56,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STATIC_URL = "/static/"
+# The staff web app (web/app/): its page is a template, its scripts and CSS static files
+# under /static/app/, collected and served like the back-office's.
+STATICFILES_DIRS = [("app", BASE_DIR / "web" / "app")]
 # The base layer of the back-office maps: an XYZ tile URL, the one thing those maps fetch
 # from outside. Empty for no base layer (the geometries alone, on a blank map).
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -203,7 +206,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # web/app/index.html, the staff web app's one page, as "app/index.html".
+        "DIRS": [BASE_DIR / "web"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from backend.views import health
+from backend.views import health, staff_app
 
 api_v1 = [
     path("", include("backend.api_urls")),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("open311/v2/", include("signalements.open311.urls")),
     path("healthz", health, name="healthz"),
+    path("app/", staff_app, name="staff-app"),
     path("admin/", admin.site.urls),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
