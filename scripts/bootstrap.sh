@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the project needs on Debian 12 and prepare .venv.
 # Safe to run again: it only does what is missing.
-# Extra Debian packages may be passed as arguments (make test adds PostGIS).
+# Extra Debian packages may be passed as arguments (make test adds PostGIS and Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -14,7 +14,8 @@ if [ -z "$pg_version" ]; then
     bash scripts/bootstrap.sh postgresql postgresql-contrib
     pg_version=$(ls /etc/postgresql | sort -n | tail -n 1)
 fi
-bash scripts/bootstrap.sh "postgresql-${pg_version}-postgis-3"
+# Chromium drives the staff web app in tests/web (playwright-core from web/package.json).
+bash scripts/bootstrap.sh "postgresql-${pg_version}-postgis-3" chromium
 
 if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
     echo "==> Starting PostgreSQL ${pg_version}"

@@ -1,0 +1,121 @@
+// The staff web app in a phone-sized Chromium, against a live server with the demo data.
+// Run by tests/web/test_browser.py, which sets APP_URL, CHROMIUM_PATH and SCREENSHOTS_DIR.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const APP_URL = process.env.APP_URL;
+const SCREENSHOTS = process.env.SCREENSHOTS_DIR || "screenshots";
+const PASSWORD = "Nimes-Demo-2026";
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+let browser;
+
+before(async () => {
+  assert.ok(APP_URL, "APP_URL names the live server's /app/ page");
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function phone() {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "fr-FR",
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  return { context, page, problems };
+}
+
+async function logIn(page, email) {
+  await page.goto(APP_URL);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Mot de passe").fill(PASSWORD);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+async function fitsTheScreen(page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the page is ${width} px wide at 360 px`);
+}
+
+test("an agent acknowledges a new report of its queue and the timeline shows it", async () => {
+  const { context, page, problems } = await phone();
+  await logIn(page, "agent.voirie@demo.test");
+  await page.locator("#queue").waitFor();
+  await fitsTheScreen(page);
+  await page.screenshot({ path: join(SCREENSHOTS, "agent-queue.png"), fullPage: true });
+
+  await page.getByLabel("Statut").selectOption("nouveau");
+  await page.waitForURL(/status=nouveau/);
+  const first = page.locator("#queue .card-link").first();
+  await first.waitFor();
+  await first.click();
+
+  await page.locator("#transition").waitFor();
+  assert.equal((await page.locator("#status").textContent()).trim(), "Nouveau");
+  // Only the moves the workflow allows from "nouveau".
+  const moves = await page.locator("#transition input[name=status]").evaluateAll((inputs) =>
+    inputs.map((i) => i.value).sort());
+  assert.deepEqual(moves, ["pris_en_compte", "rejete"]);
+  await fitsTheScreen(page);
+  await page.screenshot({ path: join(SCREENSHOTS, "agent-detail.png"), fullPage: true });
+
+  await page.getByLabel("Pris en compte").check();
+  await page.getByLabel("Message au public (facultatif)").fill("Nous passons jeudi.");
+  await page.getByLabel("Note interne, jamais publique (facultatif)").fill("Équipe B");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+
+  await page.getByText("Statut enregistré.").waitFor();
+  assert.equal((await page.locator("#status").textContent()).trim(), "Pris en compte");
+  const latest = page.locator("#timeline > li").first();
+  assert.match(await latest.textContent(), /Pris en compte/);
+  assert.match(await latest.textContent(), /Nous passons jeudi\./);
+  assert.match(await latest.textContent(), /Équipe B/);
+  await page.screenshot({ path: join(SCREENSHOTS, "agent-acknowledged.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a moderator rejects a pending contribution with a reason of the charter", async () => {
+  const { context, page, problems } = await phone();
+  await logIn(page, "moderation@demo.test");
+  await page.getByRole("link", { name: "Modération" }).click();
+  await page.locator("#moderation").waitFor();
+  const before = await page.locator("#moderation form").count();
+  assert.ok(before > 0, "the demo has pending contributions");
+  await fitsTheScreen(page);
+  await page.screenshot({ path: join(SCREENSHOTS, "moderation-queue.png"), fullPage: true });
+
+  const card = page.locator("#moderation form").first();
+  const id = await card.getAttribute("data-contribution");
+  await card.getByLabel("Motif (charte)").selectOption({ index: 1 });
+  await card.getByLabel("Message à l’auteur (facultatif)").fill("Merci de rester sur le sujet.");
+  await card.getByRole("button", { name: "Rejeter" }).click();
+
+  await page.getByText("Contribution rejetée.").waitFor();
+  assert.equal(await page.locator(`#moderation form[data-contribution="${id}"]`).count(), 0);
+  await page.screenshot({ path: join(SCREENSHOTS, "moderation-rejected.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the toggle switches the interface to English", async () => {
+  const { context, page } = await phone();
+  await page.goto(APP_URL);
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("button", { name: "Log in" }).waitFor();
+  await context.close();
+});
