@@ -285,7 +285,7 @@ async function detailScreen(id) {
       : null,
     h("dl", { class: "facts" },
       h("dt", {}, t("detail.reporter")), h("dd", {}, report.reporter_name || "—"),
-      h("dt", {}, t("detail.assigned")), h("dd", {}, assignedName(report.assigned_to)),
+      h("dt", {}, t("detail.assigned")), h("dd", { id: "assigned" }, assignedName(report.assigned_to)),
       h("dt", {}, t("detail.due")),
       h("dd", {}, `${t("detail.ack_due")} ${formatDate(report.acknowledge_due_at)}, ${t("detail.resolve_due")} ${formatDate(report.resolve_due_at)}`),
     ),

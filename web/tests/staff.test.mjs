@@ -58,13 +58,7 @@ test("an agent acknowledges a new report of its queue and the timeline shows it"
   await fitsTheScreen(page);
   await page.screenshot({ path: join(SCREENSHOTS, "agent-queue.png"), fullPage: true });
 
-  await page.getByLabel("Statut").selectOption("nouveau");
-  await page.waitForURL(/status=nouveau/);
-  const first = page.locator("#queue .card-link").first();
-  await first.waitFor();
-  await first.click();
-
-  await page.locator("#transition").waitFor();
+  await openFirst(page, "nouveau");
   assert.equal((await page.locator("#status").textContent()).trim(), "Nouveau");
   // Only the moves the workflow allows from "nouveau".
   const moves = await page.locator("#transition input[name=status]").evaluateAll((inputs) =>
@@ -109,6 +103,86 @@ test("a moderator rejects a pending contribution with a reason of the charter", 
   assert.equal(await page.locator(`#moderation form[data-contribution="${id}"]`).count(), 0);
   await page.screenshot({ path: join(SCREENSHOTS, "moderation-rejected.png"), fullPage: true });
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+async function openFirst(page, status) {
+  await page.getByLabel("Statut").selectOption(status);
+  await page.waitForURL(new RegExp(`status=${status}`));
+  const first = page.locator("#queue .card-link").first();
+  await first.waitFor();
+  await first.click();
+  await page.locator("#transition").waitFor();
+}
+
+test("a move refused by the server shows the API's detail, naming both statuses", async () => {
+  const { context, page } = await phone();
+  await logIn(page, "agent.voirie@demo.test");
+  await page.locator("#queue").waitFor();
+  await openFirst(page, "nouveau");
+  // Someone else acknowledges the report while this screen is open.
+  const id = page.url().match(/signalement\/(\d+)/)[1];
+  const acknowledge = (reportId) =>
+    page.evaluate(async (reportId) => {
+      const { access } = JSON.parse(localStorage.getItem("agglo.staff.tokens"));
+      const res = await fetch(`/api/v1/agent/signalements/${reportId}/transition/`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "Accept-Language": "fr",
+          "Authorization": `Bearer ${access}`,
+        },
+        body: JSON.stringify({ status: "pris_en_compte" }),
+      });
+      return { status: res.status, body: await res.json() };
+    }, reportId);
+  assert.equal((await acknowledge(id)).status, 200);
+  const refused = await acknowledge(id);
+  assert.equal(refused.status, 409);
+
+  await page.getByLabel("Pris en compte").check();
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  const error = page.locator("#transition [role=alert]");
+  await error.waitFor();
+  assert.equal((await error.textContent()).trim(), refused.body.detail);
+  await page.screenshot({ path: join(SCREENSHOTS, "agent-refused.png"), fullPage: true });
+  await context.close();
+});
+
+test("a manager assigns a report to an agent of the direction", async () => {
+  const { context, page } = await phone();
+  await logIn(page, "manager.voirie@demo.test");
+  await page.locator("#queue").waitFor();
+  await openFirst(page, "pris_en_compte");
+  await page.getByLabel("Membre de la direction").selectOption({ label: "Karim B. (agent)" });
+  await page.locator("#assign").getByRole("button", { name: "Affecter" }).click();
+  await page.getByText("Signalement affecté.").waitFor();
+  assert.equal((await page.locator("#assigned").textContent()).trim(), "Karim B.");
+  await fitsTheScreen(page);
+  await page.screenshot({ path: join(SCREENSHOTS, "manager-assigned.png"), fullPage: true });
+  await context.close();
+});
+
+test("an expired access token is refreshed once and the screen still loads", async () => {
+  const { context, page } = await phone();
+  await logIn(page, "agent.voirie@demo.test");
+  await page.locator("#queue").waitFor();
+  const refreshes = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/auth/token/refresh/")) refreshes.push(request.url());
+  });
+  const before = await page.evaluate(() => {
+    const tokens = JSON.parse(localStorage.getItem("agglo.staff.tokens"));
+    const stale = { ...tokens, access: "not-a-valid-token" };
+    localStorage.setItem("agglo.staff.tokens", JSON.stringify(stale));
+    return tokens.refresh;
+  });
+  await page.reload();
+  await page.locator("#queue").waitFor();
+  assert.equal(refreshes.length, 1);
+  const after = await page.evaluate(() => JSON.parse(localStorage.getItem("agglo.staff.tokens")));
+  assert.notEqual(after.refresh, before);
+  assert.notEqual(after.access, "not-a-valid-token");
   await context.close();
 });
 
