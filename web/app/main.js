@@ -123,7 +123,8 @@ async function queueScreen(params) {
     return [h("h1", {}, t("queue.title")), h("p", {}, t("queue.none"))];
   }
   const status = params.get("status") || "";
-  const query = new URLSearchParams({ page_size: "50" });
+  const number = Math.max(1, Number(params.get("page")) || 1);
+  const query = new URLSearchParams({ page_size: "50", page: String(number) });
   if (status) query.set("status", status);
   // Managers see late tickets first.
   if (directions.some((d) => d.role === "manager")) query.set("ordering", "due");
@@ -156,7 +157,21 @@ async function queueScreen(params) {
     field("status-filter", t("queue.status"), select),
     h("p", { class: "meta", id: "queue-count" }, t("queue.count", { count: page.count })),
     items.length ? h("ul", { class: "cards", id: "queue" }, items) : h("p", {}, t("queue.empty")),
+    pager(page, number, status),
   ];
+}
+
+function pager(page, number, status) {
+  const link = (n, label) => {
+    const query = new URLSearchParams({ page: String(n) });
+    if (status) query.set("status", status);
+    return h("a", { href: `#/?${query}`, rel: n > number ? "next" : "prev" }, label);
+  };
+  if (!page.next && !page.previous) return null;
+  return h("nav", { class: "buttons pager", "aria-label": t("queue.pages") },
+    page.previous ? link(number - 1, `← ${t("queue.previous")}`) : null,
+    page.next ? link(number + 1, `${t("queue.next")} →`) : null,
+  );
 }
 
 function timelineEntry(event) {
