@@ -8,7 +8,8 @@ const STATUSES = [
 const REJECT_REASONS = ["hors_competence", "doublon", "non_fonde", "deja_traite"];
 
 const main = document.getElementById("main");
-let workflow = null; // status -> the statuses staff may move a report to (signalements/workflow.py)
+// signalements/workflow.py's table: staff_moves (status -> where staff may take it), open.
+let workflow = null;
 let flash = null;
 
 function h(tag, attrs = {}, ...children) {
@@ -122,19 +123,22 @@ async function queueScreen(params) {
   if (!directions.length) {
     return [h("h1", {}, t("queue.title")), h("p", {}, t("queue.none"))];
   }
-  const status = params.get("status") || "";
+  // The queue opens on the reports still waiting for the direction.
+  const status = params.get("status") || "open";
   const number = Math.max(1, Number(params.get("page")) || 1);
   const query = new URLSearchParams({ page_size: "50", page: String(number) });
-  if (status) query.set("status", status);
+  const statuses = status === "open" ? workflow.open : status === "all" ? [] : [status];
+  statuses.forEach((s) => query.append("status", s));
   // Managers see late tickets first.
   if (directions.some((d) => d.role === "manager")) query.set("ordering", "due");
   const page = await api.get(`/agent/signalements/?${query}`);
 
   const select = h("select", {
     name: "status",
-    onchange: (e) => go(e.target.value ? `#/?status=${e.target.value}` : "#/"),
+    onchange: (e) => go(`#/?status=${e.target.value}`),
   },
-    h("option", { value: "" }, t("queue.all_open")),
+    h("option", { value: "open", selected: status === "open" }, t("queue.open")),
+    h("option", { value: "all", selected: status === "all" }, t("queue.all")),
     STATUSES.map((s) => h("option", { value: s, selected: s === status }, t(`status.${s}`))),
   );
   const items = page.results.map((r) =>
@@ -163,8 +167,7 @@ async function queueScreen(params) {
 
 function pager(page, number, status) {
   const link = (n, label) => {
-    const query = new URLSearchParams({ page: String(n) });
-    if (status) query.set("status", status);
+    const query = new URLSearchParams({ status, page: String(n) });
     return h("a", { href: `#/?${query}`, rel: n > number ? "next" : "prev" }, label);
   };
   if (!page.next && !page.previous) return null;
@@ -194,7 +197,7 @@ function photoThumb(photo) {
 }
 
 function transitionForm(report) {
-  const moves = (workflow[report.status] || []);
+  const moves = workflow.staff_moves[report.status] || [];
   if (!moves.length) return h("p", { class: "meta" }, t("detail.no_moves"));
   const reason = h("select", { name: "reject_reason" },
     REJECT_REASONS.map((r) => h("option", { value: r }, t(`reject.${r}`))));
