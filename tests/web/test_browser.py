@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -22,7 +23,9 @@ PLAYWRIGHT = ROOT / "web" / "node_modules" / "playwright-core"
     not PLAYWRIGHT.exists() or not shutil.which("node"),
     reason="node and web/node_modules (playwright-core) come from scripts/bootstrap.sh",
 )
-def test_the_staff_app_works_in_a_phone_sized_browser(committed_db, live_server):
+def test_the_staff_app_works_in_a_phone_sized_browser(committed_db, live_server, tmp_path):
+    photo = tmp_path / "apres.jpg"
+    Image.radial_gradient("L").resize((1200, 900)).convert("RGB").save(photo, "JPEG")
     result = subprocess.run(
         ["node", "--test", "--test-reporter=spec", "tests/"],
         cwd=ROOT / "web",
@@ -34,6 +37,7 @@ def test_the_staff_app_works_in_a_phone_sized_browser(committed_db, live_server)
             "APP_URL": f"{live_server.url}/app/",
             "CHROMIUM_PATH": CHROMIUM,
             "SCREENSHOTS_DIR": str(ROOT / "var" / "screenshots"),
+            "FIX_PHOTO": str(photo),
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

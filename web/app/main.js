@@ -49,7 +49,9 @@ function show(...nodes) {
 
 function showFlash() {
   if (!flash) return null;
-  const node = h("p", { class: "flash", role: "status" }, flash);
+  const node = flash instanceof Error
+    ? errorBox(flash)
+    : h("p", { class: "flash", role: "status" }, flash);
   flash = null;
   return node;
 }
@@ -229,13 +231,21 @@ function transitionForm(report) {
     const body = { status: target(), public_message: publicMessage.value, internal_note: internalNote.value };
     if (body.status === "rejete") body.reject_reason = reason.value;
     const path = `/agent/signalements/${report.id}/transition/`;
-    if (body.status === "resolu" && photo.files.length) {
-      const data = new FormData();
-      Object.entries(body).forEach(([k, v]) => data.append(k, v));
-      data.append("photo", photo.files[0]);
-      await api.postForm(path, data);
-    } else {
-      await api.post(path, body);
+    try {
+      if (body.status === "resolu" && photo.files.length) {
+        const data = new FormData();
+        Object.entries(body).forEach(([k, v]) => data.append(k, v));
+        data.append("photo", photo.files[0]);
+        await api.postForm(path, data);
+      } else {
+        await api.post(path, body);
+      }
+    } catch (error) {
+      if (!(error instanceof api.ApiError) || error.status !== 409) throw error;
+      // The report moved meanwhile: show why, over the report as it is now.
+      flash = error;
+      await render(() => detailScreen(report.id));
+      return;
     }
     flash = t("action.done");
     await render(() => detailScreen(report.id));

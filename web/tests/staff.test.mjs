@@ -142,10 +142,40 @@ test("a move refused by the server shows the API's detail, naming both statuses"
 
   await page.getByLabel("Pris en compte").check();
   await page.getByRole("button", { name: "Enregistrer" }).click();
-  const error = page.locator("#transition [role=alert]");
+  const error = page.locator("main > [role=alert]");
   await error.waitFor();
   assert.equal((await error.textContent()).trim(), refused.body.detail);
+  // The screen now shows the report as it is, and the moves from there.
+  assert.equal((await page.locator("#status").textContent()).trim(), "Pris en compte");
+  const moves = await page.locator("#transition input[name=status]").evaluateAll((inputs) =>
+    inputs.map((i) => i.value).sort());
+  assert.deepEqual(moves, ["en_cours", "programme", "rejete", "resolu"]);
   await page.screenshot({ path: join(SCREENSHOTS, "agent-refused.png"), fullPage: true });
+  await context.close();
+});
+
+test("an agent resolves a report with a photo of the fix, sent as multipart", async () => {
+  const { context, page, problems } = await phone();
+  await logIn(page, "agent.voirie@demo.test");
+  await page.locator("#queue").waitFor();
+  await openFirst(page, "en_cours");
+  await page.getByLabel("Résolu").check();
+  const photo = page.getByLabel("Photo de l’intervention (facultatif)");
+  assert.equal(await photo.getAttribute("accept"), "image/*");
+  assert.equal(await photo.getAttribute("capture"), "environment");
+  await photo.setInputFiles(process.env.FIX_PHOTO);
+  await page.getByLabel("Message au public (facultatif)").fill("C’est réparé.");
+  const sent = page.waitForRequest((r) => r.url().endsWith("/transition/") && r.method() === "POST");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  assert.match((await sent).headers()["content-type"], /^multipart\/form-data/);
+  await page.getByText("Statut enregistré.").waitFor();
+  assert.equal((await page.locator("#status").textContent()).trim(), "Résolu");
+  assert.deepEqual(
+    await page.locator("#transition input[name=status]").evaluateAll((i) => i.map((x) => x.value)),
+    ["clos"],
+  );
+  await page.screenshot({ path: join(SCREENSHOTS, "agent-resolved.png"), fullPage: true });
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
