@@ -180,20 +180,25 @@ function pager(page, number, status) {
 }
 
 function timelineEntry(event) {
+  const about = [
+    formatDate(event.created_at),
+    event.author,
+    event.status ? t(`status.${event.status}`) : null,
+    event.direction ? event.direction.name || event.direction : null,
+  ].filter(Boolean);
+  const photos = shownPhotos(event.photos);
   return h("li", { class: `event event-${event.kind}` },
-    h("p", { class: "meta" },
-      formatDate(event.created_at), " · ", event.author || "",
-      event.status ? h("strong", {}, " · ", t(`status.${event.status}`)) : null,
-      event.direction ? ` · ${event.direction.name || event.direction}` : null,
-    ),
+    h("p", { class: "meta" }, about.join(" · ")),
     event.message ? h("p", {}, h("span", { class: "label" }, `${t("detail.public")} : `), event.message) : null,
     event.internal_note ? h("p", { class: "internal" }, h("span", { class: "label" }, `${t("detail.internal")} : `), event.internal_note) : null,
-    (event.photos || []).length ? h("div", { class: "thumbs" }, event.photos.map(photoThumb)) : null,
+    photos.length ? h("div", { class: "thumbs" }, photos.map(photoThumb)) : null,
   );
 }
 
+// A photo still being processed has no thumbnail yet.
+const shownPhotos = (photos) => (photos || []).filter((p) => p.thumbnail_url);
+
 function photoThumb(photo) {
-  if (!photo.thumbnail_url) return null;
   return h("a", { href: photo.large_url || photo.thumbnail_url, target: "_blank", rel: "noopener" },
     h("img", { src: photo.thumbnail_url, alt: "", width: 96, height: 96, loading: "lazy" }));
 }
@@ -308,8 +313,8 @@ async function detailScreen(id) {
       ` ${report.address || ""} ${report.commune ? report.commune.name : ""}`,
     ),
     h("p", {}, report.description),
-    (report.photos || []).length
-      ? h("section", {}, h("h2", {}, t("detail.photos")), h("div", { class: "thumbs" }, report.photos.map(photoThumb)))
+    shownPhotos(report.photos).length
+      ? h("section", {}, h("h2", {}, t("detail.photos")), h("div", { class: "thumbs" }, shownPhotos(report.photos).map(photoThumb)))
       : null,
     h("dl", { class: "facts" },
       h("dt", {}, t("detail.reporter")), h("dd", {}, report.reporter_name || "—"),
