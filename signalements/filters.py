@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy
 from backend.filters import FilterSet
 from backend.models import Direction
 from backend.parsers import parse_int
-from signalements.models import Category, Signalement, SignalementQuerySet, Status
+from signalements.models import (
+    OPEN_STATUSES,
+    Category,
+    Signalement,
+    SignalementQuerySet,
+    Status,
+)
 
 MAX_RADIUS_M = 50_000
 
@@ -143,6 +149,9 @@ class AgentSignalementFilter(SignalementFilter):
         method="filter_assigned_to_me", label=gettext_lazy("assigned to me")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("overdue"))
+    open = django_filters.BooleanFilter(
+        method="filter_open", label=gettext_lazy("still to handle (an open status)")
+    )
     direction = direction_filter()
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -156,6 +165,10 @@ class AgentSignalementFilter(SignalementFilter):
     def filter_assigned_to_me(self, queryset: SignalementQuerySet, name: str, value: bool):  # noqa: ANN201
         user = self.request.user if self.request else None
         return queryset.filter(assigned_to=user) if value else queryset
+
+    def filter_open(self, queryset: SignalementQuerySet, name: str, value: bool):  # noqa: ANN201
+        lookup = {"status__in": OPEN_STATUSES}
+        return queryset.filter(**lookup) if value else queryset.exclude(**lookup)
 
     def filter_overdue(self, queryset: SignalementQuerySet, name: str, value: bool):  # noqa: ANN201
         now = timezone.now()

@@ -577,9 +577,15 @@ class AgentSignalementDetailSerializer(AgentSignalementSerializer):
     """A ticket with every step of its ``timeline``, internal notes included."""
 
     timeline = serializers.SerializerMethodField()
+    allowed_statuses = serializers.SerializerMethodField()
 
     class Meta(AgentSignalementSerializer.Meta):
-        fields = [*AgentSignalementSerializer.Meta.fields, "timeline"]
+        fields = [*AgentSignalementSerializer.Meta.fields, "timeline", "allowed_statuses"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Status.choices)))
+    def get_allowed_statuses(self, signalement: Signalement) -> list[str]:
+        """The statuses staff may move the report to now (POST .../transition/)."""
+        return sorted(workflow.STAFF_TRANSITIONS[signalement.status])
 
     @extend_schema_field(StaffEventSerializer(many=True))
     def get_timeline(self, signalement: Signalement) -> list[dict[str, Any]]:

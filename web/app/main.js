@@ -8,8 +8,6 @@ const STATUSES = [
 const REJECT_REASONS = ["hors_competence", "doublon", "non_fonde", "deja_traite"];
 
 const main = document.getElementById("main");
-// signalements/workflow.py's table: staff_moves (status -> where staff may take it), open.
-let workflow = null;
 let flash = null;
 
 function h(tag, attrs = {}, ...children) {
@@ -129,8 +127,8 @@ async function queueScreen(params) {
   const status = params.get("status") || "open";
   const number = Math.max(1, Number(params.get("page")) || 1);
   const query = new URLSearchParams({ page_size: "50", page: String(number) });
-  const statuses = status === "open" ? workflow.open : status === "all" ? [] : [status];
-  statuses.forEach((s) => query.append("status", s));
+  if (status === "open") query.set("open", "true");
+  else if (status !== "all") query.set("status", status);
   // Managers see late tickets first.
   if (directions.some((d) => d.role === "manager")) query.set("ordering", "due");
   const page = await api.get(`/agent/signalements/?${query}`);
@@ -204,7 +202,8 @@ function photoThumb(photo) {
 }
 
 function transitionForm(report) {
-  const moves = workflow.staff_moves[report.status] || [];
+  // The server says which moves its workflow allows from the report's status.
+  const moves = report.allowed_statuses || [];
   if (!moves.length) return h("p", { class: "meta" }, t("detail.no_moves"));
   const reason = h("select", { name: "reject_reason" },
     REJECT_REASONS.map((r) => h("option", { value: r }, t(`reject.${r}`))));
@@ -405,7 +404,6 @@ async function route() {
 }
 
 async function start() {
-  workflow = await (await fetch(document.body.dataset.workflow)).json();
   document.getElementById("lang").addEventListener("click", () => {
     setLang(lang() === "fr" ? "en" : "fr");
     route();
