@@ -180,6 +180,16 @@ def user_logout(*, refresh: str, device_token: str = "") -> None:
         signals.logged_out.send(sender=User, user=user, device_token=device_token)
 
 
+def user_has_staff_role(*, user: User) -> bool:
+    """Whether the person works for an organisation: a role in one or a seat in a direction.
+
+    The staff workspace (``/app/``) is theirs; the back-office is only for ``is_staff``.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.organisation_roles.exists() or user.memberships.exists()
+
+
 def user_update(*, user: User, **fields: str) -> User:
     for name, value in fields.items():
         setattr(user, name, value)
