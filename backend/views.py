@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -268,6 +269,11 @@ def health(request: HttpRequest) -> JsonResponse:
 @require_safe
 def staff_app(request: HttpRequest) -> HttpResponse:
     """The staff web app's page: a client of the public API, logged in with its own JWT."""
-    response = render(request, "app/index.html")
+    # Map tiles are the one host the app may ask besides this server (none when empty).
+    context = {
+        "tiles_url": settings.MAP_TILES_URL,
+        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+    }
+    response = render(request, "app/index.html", context)
     response["Cache-Control"] = "no-cache"
     return response

@@ -91,12 +91,20 @@ if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_wanted" ] || [ ! -f "$vend
     echo "$assets_wanted" > "$assets_stamp"
 fi
 
-# The front-end folder's tools (openapi-typescript, TypeScript), at the versions of
-# web/package-lock.json.
+# The front-end folder's packages at the versions of web/package-lock.json: the staff
+# app's map library (Leaflet, copied into web/app/vendor/ and served as static files, so
+# the app loads nothing from a CDN) and the test tools (openapi-typescript, TypeScript,
+# playwright-core, axe-core).
 web_stamp=web/node_modules/.package-lock.sha256
 web_wanted=$(sha256sum web/package-lock.json | cut -d' ' -f1)
-if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ]; then
-    echo "==> Installing the front-end tools"
+if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ] || [ ! -f web/app/vendor/leaflet/leaflet.js ]; then
+    echo "==> Installing the front-end packages"
     (cd web && npm ci --ignore-scripts --silent --no-audit --no-fund)
+    rm -rf web/app/vendor/leaflet
+    mkdir -p web/app/vendor/leaflet
+    # The source map is not shipped: drop the line that would ask for it.
+    sed '/^\/\/# sourceMappingURL=/d' web/node_modules/leaflet/dist/leaflet.js > web/app/vendor/leaflet/leaflet.js
+    cp -r web/node_modules/leaflet/dist/leaflet.css web/node_modules/leaflet/dist/images \
+        web/node_modules/leaflet/LICENSE web/app/vendor/leaflet/
     echo "$web_wanted" > "$web_stamp"
 fi

@@ -75,6 +75,17 @@ export async function request(method, path, options = {}) {
 }
 
 export const get = (path) => request("GET", path);
+
+// A file answered behind the token (CSV, GeoJSON exports), as a Blob.
+export async function getBlob(path) {
+  let res = await send("GET", path);
+  if (res.status === 401 && tokens) {
+    await refresh();
+    res = await send("GET", path);
+  }
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  return res.blob();
+}
 export const post = (path, json) => request("POST", path, { json });
 export const postForm = (path, form) => request("POST", path, { form });
 

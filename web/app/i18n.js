@@ -1,161 +1,17 @@
 // French by default; English when the browser asks for it or the toggle chooses it.
+// Each part of the app keeps its strings in messages/<part>.js, in both languages.
+import core from "./messages/core.js";
+import figures from "./messages/figures.js";
+import moderation from "./messages/moderation.js";
+
 const KEY = "agglo.staff.lang";
 
-const fr = {
-  "app.title": "Espace agents",
-  "lang.switch": "English",
-  "login.title": "Connexion",
-  "login.email": "Adresse e-mail",
-  "login.password": "Mot de passe",
-  "login.submit": "Se connecter",
-  "logout": "Se déconnecter",
-  "nav.queue": "Ma file",
-  "nav.moderation": "Modération",
-  "queue.title": "Signalements de ma direction",
-  "queue.status": "Statut",
-  "queue.open": "À traiter",
-  "queue.all": "Tous",
-  "queue.empty": "Aucun signalement.",
-  "queue.count": "{count} signalement(s)",
-  "queue.overdue": "En retard",
-  "queue.none": "Vous n’êtes membre d’aucune direction.",
-  "queue.pages": "Pages",
-  "queue.previous": "Page précédente",
-  "queue.next": "Page suivante",
-  "detail.back": "Retour à la file",
-  "detail.photos": "Photos",
-  "detail.answers": "Réponses du formulaire",
-  "detail.timeline": "Historique",
-  "detail.reporter": "Signalé par",
-  "detail.due": "Échéances",
-  "detail.ack_due": "prise en compte avant le",
-  "detail.resolve_due": "résolution avant le",
-  "detail.assigned": "Affecté à",
-  "detail.unassigned": "Personne",
-  "detail.internal": "Note interne",
-  "detail.public": "Message public",
-  "detail.no_moves": "Aucune action possible depuis ce statut.",
-  "action.title": "Changer le statut",
-  "action.to": "Nouveau statut",
-  "action.public_message": "Message au public (facultatif)",
-  "action.internal_note": "Note interne, jamais publique (facultatif)",
-  "action.reject_reason": "Motif du rejet",
-  "action.photo": "Photo de l’intervention (facultatif)",
-  "action.submit": "Enregistrer",
-  "action.done": "Statut enregistré.",
-  "note.title": "Ajouter une note interne",
-  "note.text": "Note",
-  "note.submit": "Ajouter la note",
-  "note.done": "Note ajoutée.",
-  "assign.title": "Affecter",
-  "assign.member": "Membre de la direction",
-  "assign.submit": "Affecter",
-  "assign.done": "Signalement affecté.",
-  "moderation.title": "Contributions à modérer",
-  "moderation.empty": "Aucune contribution en attente.",
-  "moderation.publish": "Publier",
-  "moderation.reject": "Rejeter",
-  "moderation.reason": "Motif (charte)",
-  "moderation.message": "Message à l’auteur (facultatif)",
-  "moderation.published": "Contribution publiée.",
-  "moderation.rejected": "Contribution rejetée.",
-  "moderation.by": "par {name}, dans « {consultation} »",
-  "error.network": "Le serveur ne répond pas. Réessayez.",
-  "loading": "Chargement…",
-  "role.agent": "agent",
-  "role.manager": "responsable",
-  "status.nouveau": "Nouveau",
-  "status.pris_en_compte": "Pris en compte",
-  "status.programme": "Programmé",
-  "status.en_cours": "En cours",
-  "status.resolu": "Résolu",
-  "status.clos": "Clos",
-  "status.rejete": "Rejeté",
-  "status.reouvert": "Rouvert",
-  "reject.hors_competence": "Hors compétence",
-  "reject.doublon": "Doublon",
-  "reject.non_fonde": "Non fondé",
-  "reject.deja_traite": "Déjà traité",
-};
+export const parts = { core, figures, moderation };
 
-const en = {
-  "app.title": "Staff workspace",
-  "lang.switch": "Français",
-  "login.title": "Log in",
-  "login.email": "E-mail address",
-  "login.password": "Password",
-  "login.submit": "Log in",
-  "logout": "Log out",
-  "nav.queue": "My queue",
-  "nav.moderation": "Moderation",
-  "queue.title": "My direction’s reports",
-  "queue.status": "Status",
-  "queue.open": "To do",
-  "queue.all": "All",
-  "queue.empty": "No reports.",
-  "queue.count": "{count} report(s)",
-  "queue.overdue": "Overdue",
-  "queue.none": "You are not a member of any direction.",
-  "queue.pages": "Pages",
-  "queue.previous": "Previous page",
-  "queue.next": "Next page",
-  "detail.back": "Back to the queue",
-  "detail.photos": "Photos",
-  "detail.answers": "Form answers",
-  "detail.timeline": "Timeline",
-  "detail.reporter": "Reported by",
-  "detail.due": "Due dates",
-  "detail.ack_due": "acknowledge by",
-  "detail.resolve_due": "resolve by",
-  "detail.assigned": "Assigned to",
-  "detail.unassigned": "Nobody",
-  "detail.internal": "Internal note",
-  "detail.public": "Public message",
-  "detail.no_moves": "No action is possible from this status.",
-  "action.title": "Change the status",
-  "action.to": "New status",
-  "action.public_message": "Message to the public (optional)",
-  "action.internal_note": "Internal note, never public (optional)",
-  "action.reject_reason": "Reason for rejecting",
-  "action.photo": "Photo of the fix (optional)",
-  "action.submit": "Save",
-  "action.done": "Status saved.",
-  "note.title": "Add an internal note",
-  "note.text": "Note",
-  "note.submit": "Add the note",
-  "note.done": "Note added.",
-  "assign.title": "Assign",
-  "assign.member": "Member of the direction",
-  "assign.submit": "Assign",
-  "assign.done": "Report assigned.",
-  "moderation.title": "Contributions to moderate",
-  "moderation.empty": "No contribution is waiting.",
-  "moderation.publish": "Publish",
-  "moderation.reject": "Reject",
-  "moderation.reason": "Reason (charter)",
-  "moderation.message": "Message to the author (optional)",
-  "moderation.published": "Contribution published.",
-  "moderation.rejected": "Contribution rejected.",
-  "moderation.by": "by {name}, in “{consultation}”",
-  "error.network": "The server does not answer. Try again.",
-  "loading": "Loading…",
-  "role.agent": "agent",
-  "role.manager": "manager",
-  "status.nouveau": "New",
-  "status.pris_en_compte": "Acknowledged",
-  "status.programme": "Scheduled",
-  "status.en_cours": "In progress",
-  "status.resolu": "Resolved",
-  "status.clos": "Closed",
-  "status.rejete": "Rejected",
-  "status.reouvert": "Reopened",
-  "reject.hors_competence": "Not our competence",
-  "reject.doublon": "Duplicate",
-  "reject.non_fonde": "Unfounded",
-  "reject.deja_traite": "Already dealt with",
+export const dictionaries = {
+  fr: Object.assign({}, ...Object.values(parts).map((p) => p.fr)),
+  en: Object.assign({}, ...Object.values(parts).map((p) => p.en)),
 };
-
-export const dictionaries = { fr, en };
 
 export function lang() {
   const chosen = localStorage.getItem(KEY);
@@ -169,7 +25,7 @@ export function setLang(value) {
 }
 
 export function t(key, vars = {}) {
-  const text = dictionaries[lang()][key] ?? fr[key] ?? key;
+  const text = dictionaries[lang()][key] ?? dictionaries.fr[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
@@ -180,4 +36,8 @@ export function formatDate(iso) {
     timeStyle: "short",
     timeZone: "Europe/Paris",
   }).format(new Date(iso));
+}
+
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(lang() === "en" ? "en-GB" : "fr-FR", options).format(value);
 }

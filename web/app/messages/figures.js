@@ -1,0 +1,5 @@
+// The managers' figures and exports.
+export default {
+  fr: {},
+  en: {},
+};
