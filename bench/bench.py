@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,8 @@ MIXED_USERS = int(os.environ.get("BENCH_MIXED_USERS", "50"))
 FANOUT_DEVICES = int(os.environ.get("BENCH_DEVICES", "100000"))
 PERSONAL_USERS = int(os.environ.get("BENCH_PERSONAL_USERS", "10000"))
 PUSH_WORKERS = int(os.environ.get("BENCH_PUSH_WORKERS", "4"))
+FIRST_SCREEN_RUNS = int(os.environ.get("BENCH_FIRST_SCREEN_RUNS", "5"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # The server and this driver share one configuration: same database, same JWT signing key.
 os.environ.update(
@@ -70,6 +73,7 @@ os.environ.update(
         "FAST_PASSWORD_HASHER": "true",
         "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
         "SIGNALEMENT_PRIVATE_MEDIA_ROOT": str(ROOT / "var" / "bench" / "private"),
+        "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
     }
 )
 
@@ -582,6 +586,170 @@ def bare_fcm_rate(port: int, threads: int, count: int) -> float:
     return round(per_thread * threads / (time.perf_counter() - started), 1)
 
 
+# The staff app's first screen -----------------------------------------------------------------
+
+FIRST_SCREEN_AGENT = "agent.voirie@demo.test"
+# (screen, what it waits for, target in ms) under Slow 4G and 4x CPU, cold.
+FIRST_SCREEN_TARGETS = [
+    ("login", "login form usable", 2000),
+    ("queue", "agent's queue (#queue) shown, already logged in", 3000),
+]
+FIRST_SCREEN_MAX_BYTES = 100_000
+
+
+def first_screen_missing() -> str | None:
+    """Why the first screen cannot be measured here, or None."""
+    if not shutil.which("node"):
+        return "no node"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (scripts/test.sh installs Debian's chromium)"
+    if not (ROOT / "web" / "node_modules" / "playwright-core").exists():
+        return "no web/node_modules/playwright-core (scripts/bootstrap.sh installs it)"
+    return None
+
+
+def collect_static() -> str | None:
+    """Collects the static files, or says why it could not."""
+    # gunicorn serves no static file with DEBUG=false; bench/first_screen.mjs serves these
+    # as the production reverse proxy serves STATIC_ROOT.
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return f"collectstatic failed: {done.stderr[-300:]}" if done.returncode else None
+
+
+def first_screen_scenario() -> dict[str, Any]:
+    """The staff app's login screen and an agent's queue, in a throttled phone-sized Chromium."""
+    from backend.demo import DEMO_PASSWORD
+    from backend.models import User
+
+    # The demo was loaded with the default hasher, which FAST_PASSWORD_HASHER leaves out of
+    # the server's list: the agent gets the same password, hashed as this server checks it.
+    agent = User.objects.get(email=FIRST_SCREEN_AGENT)
+    agent.set_password(DEMO_PASSWORD)
+    agent.save(update_fields=["password"])
+    args = [
+        "node",
+        str(ROOT / "bench" / "first_screen.mjs"),
+        "--server",
+        f"http://127.0.0.1:{PORT}",
+        "--static-root",
+        os.environ["STATIC_ROOT"],
+        "--runs",
+        str(FIRST_SCREEN_RUNS),
+        "--email",
+        FIRST_SCREEN_AGENT,
+        "--password",
+        DEMO_PASSWORD,
+        "--chromium",
+        CHROMIUM,
+    ]
+    try:
+        done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "error": "no answer from bench/first_screen.mjs in 15 min"}
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        data = {"ok": False, "error": (done.stderr or done.stdout)[-500:]}
+    data["reports"] = report_count()
+    return data
+
+
+def first_screen_targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for the first screen, as report.targets gives the others."""
+    profile = data.get("profiles", {}).get("slow-4g")
+    if not profile:
+        return []
+    rows: list[tuple[str, str, bool | None]] = []
+    for screen, label, limit in FIRST_SCREEN_TARGETS:
+        row = profile[screen]
+        rows.append(
+            (
+                f"staff app, {label}: median ≤ {limit / 1000:g} s on Slow 4G + 4× CPU, cold",
+                f"{row['median_ms'] / 1000:.2f} s ({row['requests']} requests, "
+                f"{row['bytes'] / 1000:.1f} kB)",
+                row["median_ms"] <= limit,
+            )
+        )
+    heaviest = max(profile[screen]["bytes"] for screen, _, _ in FIRST_SCREEN_TARGETS)
+    rows.append(
+        (
+            f"staff app, first screen ≤ {FIRST_SCREEN_MAX_BYTES // 1000} kB transferred",
+            f"{heaviest / 1000:.1f} kB at most",
+            heaviest <= FIRST_SCREEN_MAX_BYTES,
+        )
+    )
+    foreign = sorted(
+        {
+            url
+            for row in profile.values()
+            if isinstance(row, dict)
+            for url in row.get("foreign_requests", [])
+        }
+    )
+    rows.append(
+        (
+            "staff app, every request to the server's own origin",
+            f"{len(foreign)} elsewhere" + (f" ({', '.join(foreign[:3])})" if foreign else ""),
+            not foreign,
+        )
+    )
+    return rows
+
+
+def first_screen_markdown(data: dict[str, Any]) -> str:
+    """The section of RESULTS.md on the staff app's first screen."""
+    lines = ["## Staff app first screen\n"]
+    if "skipped" in data:
+        return "\n".join([*lines, f"Not measured: {data['skipped']}.\n"])
+    if not data.get("profiles"):
+        return "\n".join([*lines, f"Failed: {data.get('error', 'no figures')}.\n"])
+    lines.append(
+        f"Chromium {data['chromium']} (headless), {data['viewport']}, CPU slowed down "
+        f"{data['cpu_throttling_rate']}×, {data['cache']}; {data['static']}. Median of "
+        f"{data['runs']} runs, timed in the page from the start of navigation to the first "
+        f"frame painted with the screen ready. Agent {FIRST_SCREEN_AGENT}, "
+        f"{data['reports']:,} reports in the base.\n"
+    )
+    if data.get("error"):
+        lines.append(f"Stopped by an error: {data['error']}.\n")
+    lines.append("| target | measured | |")
+    lines.append("|---|---|---|")
+    for label, measured, ok in first_screen_targets(data):
+        lines.append(f"| {label} | {measured} | {'met' if ok else '**not met**'} |")
+    lines.append("")
+    lines.append("| network | latency | down | up | login form | queue | requests | kB |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for profile in data["profiles"].values():
+        network, login, queue = profile["network"], profile["login"], profile["queue"]
+        lines.append(
+            f"| {network['label']} | {network['latency_ms']:g} ms | "
+            f"{network['download_bytes_per_s'] * 8 / 1e6:.2f} Mbit/s | "
+            f"{network['upload_bytes_per_s'] * 8 / 1e6:.2f} Mbit/s | "
+            f"{login['median_ms'] / 1000:.2f} s | {queue['median_ms'] / 1000:.2f} s | "
+            f"{login['requests']} / {queue['requests']} | "
+            f"{login['bytes'] / 1000:.1f} / {queue['bytes'] / 1000:.1f} |"
+        )
+    lines.append("")
+    queue = next(iter(data["profiles"].values()))["queue"]
+    lines.append(f"Requests of the queue screen: {', '.join(f'`{p}`' for p in queue['paths'])}.\n")
+    return "\n".join(lines)
+
+
+def print_first_screen(data: dict[str, Any]) -> None:
+    if "skipped" in data:
+        print(f"    skipped: {data['skipped']}", flush=True)
+        return
+    if data.get("error"):
+        print(f"    failed: {data['error']}", flush=True)
+    for label, measured, ok in first_screen_targets(data):
+        print(f"    {label}: {measured}: {'met' if ok else 'NOT MET'}", flush=True)
+
+
 # Mixed load -----------------------------------------------------------------------------------
 
 
@@ -653,6 +821,7 @@ def main() -> None:
     }
     category_id = Category.objects.get(slug="chaussee-degradee").pk
     tokens = bench_tokens(MIXED_USERS)
+    first_screen_skipped = first_screen_missing() or collect_static()
     fcm, fcm_port = start_fake_fcm()
     server = start_server()
     try:
@@ -670,6 +839,15 @@ def main() -> None:
             print(f"==> mixed load: {MIXED_USERS} users for {MIXED_SECONDS:.0f} s", flush=True)
             results["scales"][str(scale)]["mixed"] = mixed_scenario(ids, tokens, category_id)
             write(results)
+        # Once, at the largest size: the assets do not change with the base, the agent's
+        # queue does (its direction then has the most reports to page through).
+        print("==> staff app first screen, throttled phone in Chromium", flush=True)
+        if first_screen_skipped:
+            results["first_screen"] = {"skipped": first_screen_skipped}
+        else:
+            results["first_screen"] = first_screen_scenario()
+        print_first_screen(results["first_screen"])
+        write(results)
         print("==> filing a report with three 12-megapixel photos", flush=True)
         results["filing"] = filing_scenario(tokens[0], category_id, fcm_port)
         print("==> processing three 12-megapixel photos, against bare Pillow", flush=True)
@@ -688,8 +866,21 @@ def main() -> None:
         stop(fcm)
     from bench.report import render
 
-    (ROOT / "bench" / "RESULTS.md").write_text(render(results), encoding="utf-8")
+    (ROOT / "bench" / "RESULTS.md").write_text(
+        with_first_screen(render(results), results), encoding="utf-8"
+    )
     print("==> bench/results/latest.json and bench/RESULTS.md written", flush=True)
+
+
+def with_first_screen(text: str, results: dict) -> str:
+    """RESULTS.md with the first screen's section before the notes (bench/NOTES.md)."""
+    if "first_screen" not in results:
+        return text
+    section = first_screen_markdown(results["first_screen"])
+    notes = text.find("\n## Notes and choices")
+    if notes < 0:
+        return f"{text}\n{section}"
+    return f"{text[: notes + 1]}{section}\n{text[notes + 1 :]}"
 
 
 def write(results: dict) -> None:
