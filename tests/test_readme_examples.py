@@ -15,8 +15,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from PIL import Image
+
+from tests.helpers import child_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -69,15 +70,6 @@ def _announce_expected(block: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = settings["USER"] or "postgres"
-        host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or "5432"
-        return f"postgis://{user}@{host}:{port}/{settings['NAME']}"
-    return f"spatialite:///{settings['NAME']}"
-
-
 def phone_photo(path: Path) -> None:
     Image.radial_gradient("L").resize((1200, 900)).convert("RGB").save(path, "JPEG")
 
@@ -105,7 +97,7 @@ def test_the_readme_examples_run_against_the_demo(committed_db, live_server, tmp
         env={
             **os.environ,
             "README_LOG": str(log),
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": child_database_url(),
             "HOME": str(tmp_path),
         },
     )

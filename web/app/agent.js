@@ -51,7 +51,7 @@ function queueHash(params, changes = {}) {
   return text ? `#/?${text}` : "#/";
 }
 
-function apiQuery(params, directions, here) {
+function apiQuery(params, memberships, here) {
   const status = params.get("status") || "open";
   const query = new URLSearchParams();
   if (status === "open") query.set("open", "true");
@@ -65,7 +65,7 @@ function apiQuery(params, directions, here) {
     query.set("radius", String(NEAR_RADIUS_M));
   }
   // Managers see late tickets first.
-  if (directions.some((d) => d.role === "manager")) query.set("ordering", "due");
+  if (memberships.some((m) => m.role === "manager")) query.set("ordering", "due");
   return query;
 }
 
@@ -77,25 +77,31 @@ function filtersForm(params, categoryList, communeList) {
   };
   const check = (name, label) => h("label", { class: "choice" },
     h("input", { type: "checkbox", name, checked: Boolean(params.get(name)), onchange: change(name) }), " ", label);
+  const active = ["category", "commune", "overdue", "mine", "near"].filter((name) => params.get(name)).length;
+  // On a phone the status stays in view; the other filters fold under one line.
   return h("form", { class: "filters panel", id: "filters", onsubmit: (e) => e.preventDefault() },
-    h("h2", { class: "visually-hidden" }, t("queue.filters")),
     field("status-filter", t("queue.status"), h("select", { name: "status", onchange: change("status") },
       h("option", { value: "open", selected: status === "open" }, t("queue.open")),
       h("option", { value: "all", selected: status === "all" }, t("queue.all")),
       STATUSES.map((s) => h("option", { value: s, selected: s === status }, t(`status.${s}`))),
     )),
-    field("category-filter", t("queue.category"), h("select", { name: "category", onchange: change("category") },
-      h("option", { value: "" }, t("queue.any")),
-      categoryList.map((c) => h("option", { value: c.slug, selected: c.slug === params.get("category") }, c.name)),
-    )),
-    field("commune-filter", t("queue.commune"), h("select", { name: "commune", onchange: change("commune") },
-      h("option", { value: "" }, t("queue.any")),
-      communeList.map((c) => h("option", { value: c.insee_code, selected: c.insee_code === params.get("commune") }, c.name)),
-    )),
-    h("div", { class: "checks" },
-      check("overdue", t("queue.overdue_only")),
-      check("mine", t("queue.mine")),
-      check("near", t("queue.near", { radius: NEAR_RADIUS_M })),
+    h("details", { class: "more-filters", open: active > 0 || window.matchMedia("(min-width: 64rem)").matches },
+      h("summary", {}, active ? t("queue.more_filters_active", { count: active }) : t("queue.more_filters")),
+      h("div", { class: "filters-grid" },
+        field("category-filter", t("queue.category"), h("select", { name: "category", onchange: change("category") },
+          h("option", { value: "" }, t("queue.any")),
+          categoryList.map((c) => h("option", { value: c.slug, selected: c.slug === params.get("category") }, c.name)),
+        )),
+        field("commune-filter", t("queue.commune"), h("select", { name: "commune", onchange: change("commune") },
+          h("option", { value: "" }, t("queue.any")),
+          communeList.map((c) => h("option", { value: c.insee_code, selected: c.insee_code === params.get("commune") }, c.name)),
+        )),
+        h("div", { class: "checks" },
+          check("overdue", t("queue.overdue_only")),
+          check("mine", t("queue.mine")),
+          check("near", t("queue.near", { radius: NEAR_RADIUS_M })),
+        ),
+      ),
     ),
   );
 }
@@ -115,8 +121,9 @@ function reportCard(r) {
 }
 
 export async function queueScreen(params) {
-  const directions = (await api.get("/me/directions/")).results;
-  if (!directions.length) {
+  // The account's directions and roles, as /me/ gave them (refreshed when the app starts).
+  const memberships = api.currentUser().memberships || [];
+  if (!memberships.length) {
     return [h("h1", {}, t("queue.title")), h("p", {}, t("queue.none"))];
   }
   const view = params.get("view") === "map" ? "map" : "list";
@@ -130,7 +137,7 @@ export async function queueScreen(params) {
     }
   }
   const number = Math.max(1, Number(params.get("page")) || 1);
-  const query = apiQuery(params, directions, here);
+  const query = apiQuery(params, memberships, here);
   // The map shows the largest page the API gives; the list pages through 50 at a time.
   query.set("page_size", view === "map" ? "200" : "50");
   if (view === "list") query.set("page", String(number));
@@ -145,7 +152,7 @@ export async function queueScreen(params) {
   const header = [
     showFlash(),
     h("h1", {}, t("queue.title")),
-    h("p", { class: "meta" }, directions.map((d) => `${d.name} (${t(`role.${d.role}`)})`).join(", ")),
+    h("p", { class: "meta" }, memberships.map((m) => `${m.direction_name} (${t(`role.${m.role}`)})`).join(", ")),
     filtersForm(params, categoryList, communeList),
     nearError ? h("p", { class: "error", role: "alert" }, nearError.message) : null,
     tabs,
@@ -218,6 +225,12 @@ function photoThumb(photo, index) {
   };
   return h("button", { type: "button", class: "thumb", onclick: open, "aria-label": t("photo.open", { n: index + 1 }) },
     h("img", { src: photo.thumbnail_url, alt: "", width: 96, height: 96, loading: "lazy" }));
+}
+
+// Whether the person works in that direction (with that role, if given).
+function memberOf(direction, role = null) {
+  return Boolean(direction) && (api.currentUser().memberships || []).some(
+    (m) => m.direction === direction.slug && (!role || m.role === role));
 }
 
 function reload(id, message) {
@@ -340,7 +353,7 @@ async function categoryForm(report) {
   return onSubmit(form, async () => {
     const moved = await api.post(`/agent/signalements/${report.id}/category/`, { category: select.value });
     // Routed again: the report may now belong to another direction.
-    const mine = (await api.get("/me/directions/")).results.some((d) => moved.direction && d.slug === moved.direction.slug);
+    const mine = memberOf(moved.direction);
     if (mine) {
       await reload(report.id, t("category.done"));
     } else {
@@ -420,9 +433,7 @@ export async function detailScreen(id) {
     }
     throw error;
   }
-  const directions = (await api.get("/me/directions/")).results;
-  const isManager = directions.some(
-    (d) => d.role === "manager" && report.direction && d.slug === report.direction.slug);
+  const isManager = memberOf(report.direction, "manager");
   const answers = Object.entries(report.answers || {});
   const open = (report.allowed_statuses || []).length > 0;
   const [assign, transfer, recategorise, duplicate] = await Promise.all([

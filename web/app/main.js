@@ -80,14 +80,15 @@ async function start() {
   });
   window.addEventListener("hashchange", route);
   window.addEventListener("auth:expired", () => go("#/login"));
+  // The first screen is drawn from the account kept at login; the account as the server
+  // knows it now (roles may have changed) redraws the navigation when it arrives.
+  const first = route();
   if (api.currentUser()) {
-    try {
-      await api.reloadUser();
-    } catch {
-      // Offline or logged out: route() shows what it can.
-    }
+    api.reloadUser().then(renderChrome, () => {
+      // Offline or logged out: the screen shows what it can.
+    });
   }
-  await route();
+  await first;
 }
 
 start();
