@@ -32,7 +32,8 @@ cat <<MSG
     API            http://127.0.0.1:${PORT}/api/v1/
     API docs       http://127.0.0.1:${PORT}/api/docs/
     OpenAPI schema http://127.0.0.1:${PORT}/api/schema/
-    Back-office    http://127.0.0.1:${PORT}/admin/
+    Staff app      http://127.0.0.1:${PORT}/app/    (agents, managers, moderators)
+    Back-office    http://127.0.0.1:${PORT}/admin/  (organisation admins)
     Health         http://127.0.0.1:${PORT}/healthz
 
   Demo accounts (password: Nimes-Demo-2026):

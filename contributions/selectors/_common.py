@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backend.models import Membership, OrganisationRole
+from backend.services import user_has_staff_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,10 +43,5 @@ def is_organisation_moderator(*, user: User | AnonymousUser | None, organisation
 
 
 def is_any_staff(*, user: User | AnonymousUser | None) -> bool:
-    if not _logged_in(user):
-        return False
-    return (
-        user.is_superuser
-        or OrganisationRole.objects.filter(user=user).exists()
-        or Membership.objects.filter(user=user).exists()
-    )
+    # One rule for "works for an organisation", shared with the back-office's door.
+    return _logged_in(user) and user_has_staff_role(user=user)
