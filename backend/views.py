@@ -273,6 +273,8 @@ def staff_app(request: HttpRequest) -> HttpResponse:
     context = {
         "tiles_url": settings.MAP_TILES_URL,
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        # Production loads the bundle built by scripts/bootstrap.sh; DEBUG, the modules.
+        "bundled": not settings.DEBUG,
     }
     response = render(request, "app/index.html", context)
     response["Cache-Control"] = "no-cache"

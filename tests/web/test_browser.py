@@ -83,11 +83,17 @@ def test_the_staff_app_works_in_a_real_browser(task_worker, live_server, setting
     assert task_worker.poll() is None, "the task worker died during the browser tests"
 
 
-def test_the_app_page_is_served_with_its_assets(client):
+def test_the_app_page_is_served_with_its_assets(client, settings):
     response = client.get("/app/")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-cache"
     assert b'src="/static/app/bundle.js"' in response.content
+    assert b"main.js" not in response.content
+    # With DEBUG (make run), the modules themselves: edits show without a build.
+    settings.DEBUG = True
+    response = client.get("/app/")
+    assert b'src="/static/app/main.js"' in response.content
+    assert b"bundle.js" not in response.content
 
 
 def test_map_tiles_come_from_the_setting(client, settings):
