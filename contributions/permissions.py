@@ -10,7 +10,7 @@ from rest_framework.request import Request
 
 from contributions.models import Actor, Consultation, ContactMessage, Contribution
 from contributions.selectors._common import is_any_staff
-from contributions.selectors.actors import can_validate_actors, is_any_organisation_admin
+from contributions.selectors.actors import can_validate_actors
 from contributions.selectors.answers import can_answer
 from contributions.selectors.consultations import can_publish
 from contributions.selectors.contact import contact_messages_for, is_contact_staff
@@ -69,13 +69,6 @@ class IsModerator(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_any_moderator(user=request.user)
-
-
-class IsOrganisationAdmin(permissions.BasePermission):
-    message = _("Only organisation admins may read the moderation log.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_any_organisation_admin(user=request.user)
 
 
 class IsOrganisationStaff(permissions.BasePermission):

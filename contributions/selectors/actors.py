@@ -33,7 +33,3 @@ def actors_visible(*, user: User | AnonymousUser | None) -> QuerySet[Actor]:
     if _logged_in(user):
         return queryset.filter(Q(validated_at__isnull=False, is_public=True) | Q(owner=user))
     return queryset.listed()
-
-
-def is_any_organisation_admin(*, user: User | AnonymousUser | None) -> bool:
-    return can_validate_actors(user=user)

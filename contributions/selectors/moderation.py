@@ -42,14 +42,14 @@ def moderatable(*, user: User) -> QuerySet[Contribution]:
 
 
 def moderation_log(*, user: User) -> QuerySet[ModerationDecision]:
-    """Decisions of the organisations the user administers, newest first."""
+    """Decisions of the organisations the user moderates or administers, newest first."""
     queryset = ModerationDecision.objects.select_related(
         "moderator", "reason", "contribution__consultation", "organisation"
     )
     if user.is_superuser:
         return queryset
-    administered = OrganisationRole.objects.filter(user=user, role=OrganisationRole.Role.ADMIN)
-    return queryset.filter(organisation__in=administered.values("organisation"))
+    moderated = OrganisationRole.objects.moderators().filter(user=user)
+    return queryset.filter(organisation__in=moderated.values("organisation"))
 
 
 def charter_of(*, organisation_id: int) -> QuerySet[CharterReason]:

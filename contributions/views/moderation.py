@@ -14,7 +14,7 @@ from backend.models import Organisation
 from backend.pagination import CursorPagination
 from contributions.filters import ModerationLogFilter, ModerationQueueFilter
 from contributions.models import CharterReason, Contribution, ModerationDecision
-from contributions.permissions import IsModerator, IsOrganisationAdmin
+from contributions.permissions import IsModerator
 from contributions.selectors.moderation import (
     charter_of,
     moderatable,
@@ -78,11 +78,14 @@ class ModerationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ModerationLogView(generics.ListAPIView):
-    """Organisation admins: every moderation decision, newest first. Read only, for good."""
+    """The moderators and admins of an organisation: its moderation decisions, newest first.
+
+    Read only, for good: nobody can change or delete a decision through the API or the
+    back-office, so the team reading it does not weaken the audit."""
 
     queryset = ModerationDecision.objects.none()
     serializer_class = ModerationDecisionSerializer
-    permission_classes = [permissions.IsAuthenticated, IsOrganisationAdmin]
+    permission_classes = [permissions.IsAuthenticated, IsModerator]
     filterset_class = ModerationLogFilter
     # Decisions only ever arrive on top: cursor pages never repeat one while they do.
     pagination_class = CursorPagination

@@ -63,7 +63,7 @@ def test_organisation_admins_read_the_log(client_for, pending, moderator, org_ad
     ("persona", "expected"),
     [
         ("org_admin", 200),
-        ("moderator", 403),
+        ("moderator", 200),
         ("citizen", 403),
         ("manager_voirie", 403),
         (None, 401),
@@ -81,6 +81,18 @@ def test_admins_of_another_organisation_do_not_read_it(client_for, pending, mode
         user=stranger,
         organisation=Organisation.objects.get(slug="departement-du-gard"),
         role=OrganisationRole.Role.ADMIN,
+    )
+    assert client_for(stranger).get("/api/v1/moderation/log/").json()["results"] == []
+
+
+def test_moderators_of_another_organisation_do_not_read_it(client_for, pending, moderator, reason):
+    _decide(client_for, moderator, pending, action="reject", reason=reason.pk)
+    assert client_for(moderator).get("/api/v1/moderation/log/").json()["results"]
+    stranger = User.objects.create_user("moderation@gard.example.test", None)
+    OrganisationRole.objects.create(
+        user=stranger,
+        organisation=Organisation.objects.get(slug="departement-du-gard"),
+        role=OrganisationRole.Role.MODERATOR,
     )
     assert client_for(stranger).get("/api/v1/moderation/log/").json()["results"] == []
 

@@ -183,7 +183,7 @@ RULES: dict[str, set[str]] = {
     "DELETE /api/v1/contributions/{id}/support/": LOGGED_IN,
     "GET /api/v1/moderation/contributions/": ORG_STAFF | {"moderator_other"},
     "POST /api/v1/moderation/contributions/{id}/decision/": ORG_STAFF,
-    "GET /api/v1/moderation/log/": ORG_ADMIN,
+    "GET /api/v1/moderation/log/": ORG_STAFF | {"moderator_other"},
 }
 
 
