@@ -169,7 +169,6 @@ function organisationFilter(params, organisations) {
     field("moderation-organisation", t("moderation.organisation"), select));
 }
 
-const administers = (user) => moderatedOrganisations(user).some((r) => r.role === "admin");
 
 export async function queueScreen(params) {
   const organisations = moderatedOrganisations(api.currentUser());
@@ -216,7 +215,7 @@ export async function queueScreen(params) {
     showFlash(),
     h("h1", {}, t("moderation.title")),
     h("p", { class: "meta" }, organisations.map((o) => o.organisation_name).join(", ")),
-    administers(api.currentUser()) ? h("p", {}, h("a", { href: "#/moderation/log", id: "log-link" }, t("moderation.log.link"))) : null,
+    h("p", {}, h("a", { href: "#/moderation/log", id: "log-link" }, t("moderation.log.link"))),
     organisationFilter(params, organisations),
     tabs,
     h("p", { class: "meta", id: "moderation-count", role: "status" }, t(`moderation.count.${tab}`, { count: page.count })),
@@ -262,7 +261,7 @@ export async function logScreen(params) {
   try {
     page = await api.get(`/moderation/log/?${query}`);
   } catch (error) {
-    // The API keeps the log for organisation admins: its refusal says so.
+    // The log is the moderators' and admins' of an organisation: the API's refusal says so.
     if (error instanceof api.ApiError && error.status === 403) {
       return [back, h("h1", {}, t("moderation.log.title")), errorBox(error)];
     }

@@ -25,11 +25,14 @@ export function field(id, label, control) {
 
 export function errorBox(error) {
   const message = error instanceof api.ApiError ? error.message : t("error.network");
-  const fields = error instanceof api.ApiError ? Object.entries(error.fields) : [];
+  // The API's detail often names the first field's message already: list only the others.
+  const fields = (error instanceof api.ApiError ? Object.entries(error.fields) : [])
+    .map(([name, msgs]) => [name, [].concat(msgs).filter((m) => typeof m === "string" && !message.includes(m))])
+    .filter(([, msgs]) => msgs.length);
   return h(
     "div", { class: "error", role: "alert" },
     h("p", {}, message),
-    fields.length ? h("ul", {}, fields.map(([name, msgs]) => h("li", {}, `${name} : ${[].concat(msgs).join(" ")}`))) : null,
+    fields.length ? h("ul", {}, fields.map(([name, msgs]) => h("li", {}, `${name} : ${msgs.join(" ")}`))) : null,
   );
 }
 
