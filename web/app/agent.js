@@ -10,6 +10,17 @@ const STATUSES = [
 const REJECT_REASONS = ["hors_competence", "doublon", "non_fonde", "deja_traite"];
 const NEAR_RADIUS_M = 1000;
 const DUPLICATE_RADIUS_M = 500;
+const DUPLICATE_CHOICES = 15;
+
+// Distance in metres between two points with latitude/longitude (haversine).
+function metres(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2
+    + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(h));
+}
 
 // Reference lists read once per page load.
 let categoriesPromise = null;
@@ -369,7 +380,12 @@ async function duplicateForm(report) {
     latitude: report.latitude.toFixed(6), longitude: report.longitude.toFixed(6),
     radius: String(DUPLICATE_RADIUS_M), page_size: "50",
   });
-  const nearby = (await api.get(`/agent/signalements/?${query}`)).results.filter((r) => r.id !== report.id);
+  // The nearest first, with their distance: the original is usually a few metres away.
+  const nearby = (await api.get(`/agent/signalements/?${query}`)).results
+    .filter((r) => r.id !== report.id)
+    .map((r) => ({ ...r, distance: metres(report, r) }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, DUPLICATE_CHOICES);
   const form = h("form", { class: "stack", id: "duplicate" });
   if (!nearby.length) {
     form.append(h("p", { class: "meta" }, t("duplicate.none", { radius: DUPLICATE_RADIUS_M })));
@@ -380,10 +396,10 @@ async function duplicateForm(report) {
     h("legend", {}, t("duplicate.original")),
     nearby.map((r) => h("label", { class: "choice" },
       h("input", { type: "radio", name: "original", value: r.id, required: true }),
-      ` #${r.id} · ${r.category.name} · ${t(`status.${r.status}`)} · ${formatDate(r.created_at)}`)),
+      ` #${r.id} · ${r.category.name} · ${t(`status.${r.status}`)} · ${formatDate(r.created_at)} · ${t("duplicate.distance", { metres: Math.round(r.distance) })}`)),
   );
   form.append(
-    h("p", { class: "meta" }, t("duplicate.help", { radius: DUPLICATE_RADIUS_M })),
+    h("p", { class: "meta" }, t("duplicate.help", { radius: DUPLICATE_RADIUS_M, count: DUPLICATE_CHOICES })),
     container, choices,
     h("button", { type: "submit" }, t("duplicate.submit")),
   );
