@@ -18,7 +18,7 @@ const manages = (user) => (user.memberships || []).some((m) => m.role === "manag
 function renderChrome() {
   const user = api.currentUser();
   const nav = document.getElementById("nav");
-  document.getElementById("brand").textContent = `Agglo citoyen · ${t("app.title")}`;
+  document.getElementById("brand").textContent = t("app.title");
   document.title = `${t("app.title")} — Agglo citoyen`;
   const langButton = document.getElementById("lang");
   langButton.textContent = t("lang.switch");
