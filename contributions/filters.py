@@ -7,15 +7,18 @@ import unicodedata
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.filters import FilterSet
+from backend.filters import FilterSet, NamedFilter
+from backend.models import Organisation
 from contributions.models import (
     Consultation,
     ContactMessage,
     Contribution,
     ModerationDecision,
     Status,
+    Theme,
 )
 
 # Each base letter with its accented forms. Patterns spell both cases and every accent out so
@@ -56,6 +59,26 @@ def whole_word_pattern(word: str) -> str:
     return f"(^|[^{_WORD_CHARACTER}]){''.join(classes)}([^{_WORD_CHARACTER}]|$)"
 
 
+def consultation_filter(field_name: str) -> NamedFilter:
+    """A consultation by its slug; ``field_name`` leads to its id."""
+    return NamedFilter(
+        field_name=field_name,
+        model=Consultation,
+        message=_("Unknown consultation: give its slug."),
+        label=_("slug of a consultation"),
+    )
+
+
+def organisation_filter(field_name: str, label: Promise | None = None) -> NamedFilter:
+    """An organisation by its slug; ``field_name`` leads to its id."""
+    return NamedFilter(
+        field_name=field_name,
+        model=Organisation,
+        message=_("Unknown organisation: give its slug."),
+        label=label or _("slug of an organisation"),
+    )
+
+
 class ConsultationFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Status.choices, method="filter_status", label=_("status")
@@ -63,10 +86,14 @@ class ConsultationFilter(FilterSet):
     commune = django_filters.CharFilter(
         field_name="communes__insee_code", label=_("INSEE code of a commune"), distinct=True
     )
-    theme = django_filters.CharFilter(field_name="themes__slug", label=_("theme"), distinct=True)
-    organisation = django_filters.CharFilter(
-        field_name="organisation__slug", label=_("organisation")
+    theme = NamedFilter(
+        field_name="themes",
+        model=Theme,
+        message=_("Unknown theme: give its slug."),
+        label=_("theme"),
+        distinct=True,
     )
+    organisation = organisation_filter("organisation_id", _("organisation"))
     kind = django_filters.ChoiceFilter(choices=Consultation.Kind.choices, label=_("kind"))
     q = django_filters.CharFilter(
         method="filter_text",
@@ -101,12 +128,8 @@ class ModerationQueueFilter(FilterSet):
         method="filter_state",
         label=_("pending (first review) or flagged (hidden by flags)"),
     )
-    consultation = django_filters.CharFilter(
-        field_name="consultation__slug", label=_("slug of a consultation")
-    )
-    organisation = django_filters.CharFilter(
-        field_name="consultation__organisation__slug", label=_("slug of an organisation")
-    )
+    consultation = consultation_filter("consultation_id")
+    organisation = organisation_filter("consultation__organisation_id")
 
     class Meta:
         model = Contribution
@@ -121,12 +144,8 @@ class ModerationQueueFilter(FilterSet):
 
 
 class ModerationLogFilter(FilterSet):
-    consultation = django_filters.CharFilter(
-        field_name="contribution__consultation__slug", label=_("slug of a consultation")
-    )
-    organisation = django_filters.CharFilter(
-        field_name="organisation__slug", label=_("slug of an organisation")
-    )
+    consultation = consultation_filter("contribution__consultation_id")
+    organisation = organisation_filter("organisation_id")
 
     class Meta:
         model = ModerationDecision
@@ -135,12 +154,8 @@ class ModerationLogFilter(FilterSet):
 
 class ContactMessageFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=ContactMessage.Status.choices, label=_("status"))
-    consultation = django_filters.CharFilter(
-        field_name="consultation__slug", label=_("slug of a consultation")
-    )
-    organisation = django_filters.CharFilter(
-        field_name="organisation__slug", label=_("slug of an organisation")
-    )
+    consultation = consultation_filter("consultation_id")
+    organisation = organisation_filter("organisation_id")
 
     class Meta:
         model = ContactMessage

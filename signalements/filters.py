@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import django_filters
-from django import forms
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.filters import FilterSet
+from backend.filters import FilterSet, NamedFilter
 from backend.models import Direction
 from backend.parsers import parse_int
 from signalements.models import (
@@ -28,38 +24,6 @@ from signalements.models import (
 )
 
 MAX_RADIUS_M = 50_000
-
-
-class _NamedField(forms.CharField):
-    """An object as the API shows it, cleaned to its primary key (one cache key per object).
-
-    ``by_id`` also reads digits as its id (categories show both); a value naming nothing
-    is refused, naming the parameter.
-    """
-
-    def __init__(self, *, model: type[Model], by_id: bool, message: Promise, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.model, self.by_id, self.message = model, by_id, message
-
-    def clean(self, value: Any) -> int | None:
-        text = super().clean(value)
-        if not text:
-            return None
-        if "\x00" in text:
-            # PostgreSQL cannot even compare a NUL character.
-            raise ValidationError(str(self.message))
-        pk = parse_int(text, low=1, high=2**63 - 1) if self.by_id else None
-        lookup = Q(pk=pk) if pk is not None else Q(slug=text)
-        found = self.model.objects.filter(lookup).values_list("pk", flat=True).first()
-        if found is None:
-            raise ValidationError(str(self.message))
-        return found
-
-
-class NamedFilter(django_filters.Filter):
-    """Filter by an object named by its slug (or its id, with ``by_id``)."""
-
-    field_class = _NamedField
 
 
 def category_filter() -> NamedFilter:
@@ -93,6 +57,9 @@ class SignalementFilter(FilterSet):
     )
     created_since = django_filters.IsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=gettext_lazy("created since")
+    )
+    created_until = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label=gettext_lazy("created before")
     )
     latitude = django_filters.NumberFilter(method="filter_noop", label=gettext_lazy("latitude"))
     longitude = django_filters.NumberFilter(method="filter_noop", label=gettext_lazy("longitude"))
