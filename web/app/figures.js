@@ -61,10 +61,11 @@ function statsQuery(direction, range, params) {
   return query;
 }
 
-// The queue's filters have a start (created_since) but no end date.
+// The queue's filters for the same period: created_until is exclusive too.
 function queueQuery(direction, range, params) {
   const query = new URLSearchParams({ direction });
   if (range.since) query.set("created_since", midnight(range.since));
+  if (range.until) query.set("created_until", midnight(shift(range.until, { days: 1 })));
   for (const name of ["category", "commune"]) if (params.get(name)) query.set(name, params.get(name));
   return query;
 }
@@ -210,14 +211,20 @@ function byStatus(stats) {
   );
 }
 
+function exportText(range) {
+  if (range.since && range.until) return t("figures.export_between", { since: day(range.since), until: day(range.until) });
+  if (range.since) return t("figures.export_since", { since: day(range.since) });
+  if (range.until) return t("figures.export_until", { until: day(range.until) });
+  return t("figures.export_all");
+}
+
 function exportForm(direction, range, params) {
   const query = queueQuery(direction.slug, range, params);
   const semicolon = h("input", { type: "checkbox", name: "semicolon", id: "export-semicolon" });
   const done = h("p", { class: "meta", role: "status", id: "export-done" });
   const form = h("form", { class: "stack panel", id: "figures-export" },
     h("h2", {}, t("figures.export")),
-    h("p", { class: "meta" }, range.since ? t("figures.export_since", { since: day(range.since) }) : t("figures.export_all")),
-    range.until ? h("p", { class: "meta", id: "export-no-until" }, t("figures.export_no_until")) : null,
+    h("p", { class: "meta", id: "export-scope" }, exportText(range)),
     h("label", { class: "choice", for: "export-semicolon" }, semicolon, " ", t("figures.semicolon")),
     h("div", { class: "buttons" },
       h("button", { type: "submit", value: "csv", class: "primary" }, t("figures.export_csv")),

@@ -152,7 +152,7 @@ test("a manager sees the direction's figures as the API gives them, for the peri
   const month = await screenMatchesApi(page, token, direction, { since: monthAgo });
   assert.notEqual(month.total, ever.total, "the demo has reports older than 30 days: the period changes the figures");
 
-  // Chosen dates: both days included; the export says it cannot stop at the end date.
+  // Chosen dates: both days included, in the figures and in the exports.
   const since = shift(today(), { days: -200 });
   const until = shift(today(), { days: -20 });
   await page.getByLabel("Période (date de dépôt)").selectOption("custom");
@@ -164,7 +164,10 @@ test("a manager sees the direction's figures as the API gives them, for the peri
   await page.getByLabel("Au (inclus)").fill(until);
   await periodShown(page, `Signalements déposés du ${dayFr(since)} au ${dayFr(until)}`);
   await screenMatchesApi(page, token, direction, { since, until });
-  await page.locator("#export-no-until").waitFor();
+  assert.equal(
+    squash(await page.locator("#export-scope").textContent()),
+    squash(`Tous les signalements de la direction déposés du ${dayFr(since)} au ${dayFr(until)} inclus, avec la catégorie et la commune choisies, publics ou non.`),
+  );
 
   // A category: its targets appear beside the delays.
   await page.getByLabel("Période (date de dépôt)").selectOption("all");
@@ -271,6 +274,26 @@ test("a manager exports the direction's reports as CSV and GeoJSON with the peri
     const [lon, lat] = feature.geometry.coordinates;
     assert.ok(Math.abs(lon) <= 180 && Math.abs(lat) <= 90);
   }
+
+  // An end date: the files stop at it (its day included), although the direction has
+  // reports filed after it (the demo's spread over 120 days, and today's from other tests).
+  const from = shift(today(), { days: -200 });
+  const to = shift(today(), { days: -20 });
+  await page.getByLabel("Période (date de dépôt)").selectOption("custom");
+  await page.getByLabel("Du (inclus)").fill(from);
+  await periodShown(page, `Signalements déposés depuis le ${dayFr(from)}`);
+  await page.getByLabel("Au (inclus)").fill(to);
+  await periodShown(page, `Signalements déposés du ${dayFr(from)} au ${dayFr(to)}`);
+  const open = new URLSearchParams({ direction, created_since: `${from}T00:00:00` });
+  const bounded = new URLSearchParams({ ...Object.fromEntries(open), created_until: `${shift(to, { days: 1 })}T00:00:00` });
+  const ended = await exportMatchesApi(page, token, "Exporter en CSV", "csv", bounded, csv);
+  const { rows } = csv(ended.file);
+  assert.ok(rows.length > 0, "the demo's direction has reports in the period");
+  assert.ok(rows.every((r) => r[1].slice(0, 10) >= from && r[1].slice(0, 10) <= to), "every report was filed within the period");
+  const later = await apiCall("GET", `/agent/signalements/?${open}&page_size=1`, { token });
+  assert.ok(later.body.count > rows.length, "reports filed after the end date exist, and stay out of the file");
+  const endedGeo = await exportMatchesApi(page, token, "Exporter en GeoJSON", "geojson", bounded, geojson);
+  assert.equal(endedGeo.count, rows.length, "the GeoJSON holds the same reports");
 
   // Semicolons for French Excel, as the API writes them.
   await page.getByLabel("CSV séparé par des points-virgules (Excel en français)").check();
