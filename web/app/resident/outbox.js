@@ -68,33 +68,34 @@ async function sendOne(item) {
   return api.request("POST", "/signalements/", { form, headers: { "Idempotency-Key": item.key } });
 }
 
-// One flush at a time: a tap, the `online` event and the app's start may all ask at once.
-let flushing = null;
+// One pass at a time: a tap, the `online` event and the app's start may all ask at once.
+// Passes run one after the other (never two sends of one item at the same time), and a
+// pass asked for while another runs still sees the items added since.
+let passes = Promise.resolve();
 
 export function flush() {
-  if (!flushing) {
-    flushing = (async () => {
-      const outcome = { sent: [], refused: [], waiting: [] };
-      for (const item of await list()) {
-        if (item.state !== "waiting") continue;
-        try {
-          outcome.sent.push(await sendOne(item));
-          await discard(item.key);
-        } catch (error) {
-          if (temporary(error)) {
-            outcome.waiting.push(item);
-          } else {
-            // A refusal is the person's to read: kept until they send it again or discard it.
-            await put({ ...item, state: "refused", error: { detail: error.message, fields: error.fields } });
-            outcome.refused.push(item);
-          }
-        }
+  const pass = passes.then(sendWaiting);
+  passes = pass.catch(() => {});
+  return pass;
+}
+
+async function sendWaiting() {
+  const outcome = { sent: [], refused: [], waiting: [] };
+  for (const item of await list()) {
+    if (item.state !== "waiting") continue;
+    try {
+      outcome.sent.push(await sendOne(item));
+      await discard(item.key);
+    } catch (error) {
+      if (temporary(error)) {
+        outcome.waiting.push(item);
+      } else {
+        // A refusal is the person's to read: kept until they send it again or discard it.
+        await put({ ...item, state: "refused", error: { detail: error.message, fields: error.fields } });
+        outcome.refused.push(item);
       }
-      window.dispatchEvent(new CustomEvent("outbox:changed", { detail: outcome }));
-      return outcome;
-    })().finally(() => {
-      flushing = null;
-    });
+    }
   }
-  return flushing;
+  window.dispatchEvent(new CustomEvent("outbox:changed", { detail: outcome }));
+  return outcome;
 }
