@@ -154,8 +154,9 @@ test("moi aussi on a nearby report of the same category adds a supporter", async
   const form = new FormData();
   form.append("category", String(await categoryId("chaussee-degradee")));
   form.append("description", description);
-  form.append("latitude", String(HERE.latitude));
-  form.append("longitude", String(HERE.longitude));
+  // A few metres from the phone: the nearest of the reports this suite files around HERE.
+  form.append("latitude", "43.79062");
+  form.append("longitude", "4.43122");
   form.append("photos", new Blob([await readFile(process.env.FIX_PHOTO)], { type: "image/jpeg" }), "photo.jpg");
   const filed = await apiCall("POST", "/signalements/", { token: first.token, form });
   assert.equal(filed.status, 201, JSON.stringify(filed.body));
@@ -174,6 +175,35 @@ test("moi aussi on a nearby report of the same category adds a supporter", async
   await card.getByText("Vous soutenez ce signalement").waitFor();
   const after = (await apiCall("GET", `/signalements/${filed.body.id}/`)).body.supporters_count;
   assert.equal(after, before + 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a report the server refuses stays on the phone, shown with the refusal, to correct and send", async () => {
+  const who = await reporter();
+  const { context, page, problems } = await phone({ geolocation: HERE });
+  await openAs(page, who, "#/nouveau");
+  const description = `Dépôt sans photo ${Date.now()}`;
+  // Illegal dumping needs a photo: the server says so (400), the phone keeps the report.
+  await page.getByLabel("Catégorie").selectOption(String(await categoryId("depot-sauvage")));
+  await page.getByLabel("Description").fill(description);
+  await page.getByRole("button", { name: "Utiliser ma position" }).click();
+  await page.locator("#where", { hasText: "Position :" }).waitFor();
+  await page.getByRole("button", { name: "Envoyer le signalement" }).click();
+  const waiting = page.locator("#outbox li", { hasText: description });
+  await waiting.getByText("Refusé :").waitFor();
+  await accessible(page, "a refused report in the outbox");
+  await fitsTheScreen(page);
+  assert.equal((await mine(who.token, description)).length, 0);
+
+  await waiting.getByRole("link", { name: "Modifier" }).click();
+  await page.locator("h1", { hasText: "Corriger le signalement" }).waitFor();
+  assert.equal(await page.getByLabel("Description").inputValue(), description);
+  await page.getByLabel("Photo").setInputFiles(process.env.FIX_PHOTO);
+  await page.getByRole("button", { name: "Envoyer le signalement" }).click();
+  await page.getByText("Signalement envoyé").waitFor();
+  assert.equal(await page.locator("#outbox").count(), 0);
+  assert.equal((await mine(who.token, description)).length, 1);
   assert.deepEqual(problems, []);
   await context.close();
 });

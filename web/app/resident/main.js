@@ -64,7 +64,8 @@ async function nearbyList(container, category, position) {
   if (!category || !position || !navigator.onLine) return;
   let found;
   try {
-    const query = new URLSearchParams({ category, latitude: position.latitude, longitude: position.longitude });
+    // The nearest few: enough to recognise one's problem on a phone's screen.
+    const query = new URLSearchParams({ category, latitude: position.latitude, longitude: position.longitude, page_size: 5 });
     found = (await api.get(`/signalements/nearby/?${query}`)).results;
   } catch {
     return; // a hint only: without it the report can still be sent
@@ -87,7 +88,7 @@ async function nearbyList(container, category, position) {
       h("p", {}, h("strong", {}, `#${report.id} ${report.category?.name || ""}`), " — ", report.description),
       h("p", { class: "meta" }, t("res.nearby.distance", { distance: formatNumber(Math.round(report.distance_m)), supporters: report.supporters_count }),
         " · ", t(`status.${report.status}`)),
-      report.following ? null : button, state,
+      report.following || report.mine ? null : button, state,
     );
   });
   container.append(
@@ -96,8 +97,10 @@ async function nearbyList(container, category, position) {
   );
 }
 
-async function reportScreen() {
+async function reportScreen(params = new URLSearchParams()) {
   const categories = (await api.get("/categories/")).filter((c) => c.is_active !== false);
+  // A refused report from the outbox, to correct and send again.
+  const editing = params.get("modifier") ? await outbox.find(params.get("modifier")) : null;
   let position = null;
   const category = h("select", { name: "category", required: true },
     h("option", { value: "" }, t("res.report.choose")),
@@ -122,6 +125,15 @@ async function reportScreen() {
     nearbyList(nearby, category.value, position);
   };
   category.addEventListener("change", () => nearbyList(nearby, category.value, position));
+  const refusal = editing?.error ? h("div", { class: "error", role: "alert" },
+    h("p", {}, t("res.outbox.refused", { detail: editing.error.detail || "" })),
+    editing.photos.length ? h("p", { class: "meta" }, t("res.edit.photos_kept", { count: editing.photos.length })) : null) : null;
+  if (editing) {
+    category.value = String(editing.category);
+    description.value = editing.description;
+    position = { latitude: editing.latitude, longitude: editing.longitude };
+    where.textContent = t("res.report.located", position);
+  }
   const locate = h("button", { type: "button", onclick: () => {
     where.textContent = t("res.report.locating");
     navigator.geolocation.getCurrentPosition(
@@ -145,10 +157,12 @@ async function reportScreen() {
       return;
     }
     // On the phone first, then sent: a lost connection cannot lose it nor file it twice.
-    await outbox.add({
+    const fields = {
       category: Number(category.value), description: description.value.trim(),
       latitude: position.latitude, longitude: position.longitude, photos: [...photo.files],
-    });
+    };
+    if (editing) await outbox.update(editing.key, fields);
+    else await outbox.add(fields);
     const { sent } = await outbox.flush();
     setFlash(sent.length ? t("res.outbox.sent") : t("res.outbox.queued"));
     go("#/");
@@ -158,11 +172,12 @@ async function reportScreen() {
     try {
       mapped = await createMap(mapBox);
       mapped.map.on("click", (event) => setPosition(event.latlng.lat, event.latlng.lng));
+      if (position) setPosition(position.latitude, position.longitude);
     } catch {
       mapBox.hidden = true; // offline at first start: the phone's position still works
     }
   }, 0);
-  return [h("h1", {}, t("res.report.title")), form];
+  return [h("h1", {}, t(editing ? "res.edit.title" : "res.report.title")), refusal, form];
 }
 
 async function outboxSection() {
@@ -176,6 +191,7 @@ async function outboxSection() {
         ? [
           h("div", { class: "error", role: "alert" }, h("p", {}, t("res.outbox.refused", { detail: item.error?.detail || "" }))),
           h("div", { class: "actions" },
+            h("a", { class: "button", href: `#/nouveau?modifier=${encodeURIComponent(item.key)}` }, t("res.outbox.edit")),
             h("button", { type: "button", onclick: async () => { await outbox.retry(item.key); await outbox.flush(); go("#/"); } }, t("res.outbox.retry")),
             h("button", { type: "button", onclick: async () => { await outbox.discard(item.key); go("#/"); } }, t("res.outbox.discard"))),
         ]
@@ -200,7 +216,7 @@ async function mineScreen() {
         h("p", { class: "meta" }, r.description),
       )))
       : h("p", { class: "meta" }, t("res.mine.empty")))
-    : h("p", { class: "meta" }, t("error.network"));
+    : h("p", { class: "meta", role: "status" }, t("res.mine.offline"));
   return [showFlash(), h("h1", {}, t("res.mine.title")), waiting, list];
 }
 
@@ -229,14 +245,15 @@ async function detailScreen(id) {
 
 async function route() {
   renderChrome();
-  const path = (location.hash.slice(1) || "/").split("?")[0];
+  const [path, search] = (location.hash.slice(1) || "/").split("?");
+  const params = new URLSearchParams(search || "");
   if (path === "/inscription" && !api.currentUser()) return render(registerScreen);
   if (!api.currentUser() || path === "/login") return render(loginScreen);
   loading();
   const detail = path.match(/^\/signalement\/(\d+)$/);
   try {
     if (detail) await render(() => detailScreen(Number(detail[1])));
-    else if (path === "/nouveau") await render(reportScreen);
+    else if (path === "/nouveau") await render(() => reportScreen(params));
     else await render(mineScreen);
   } catch (error) {
     if (!api.currentUser()) await render(loginScreen);

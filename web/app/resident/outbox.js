@@ -50,6 +50,18 @@ export async function add({ category, description, latitude, longitude, photos }
   return item;
 }
 
+export const find = async (key) => (await list()).find((i) => i.key === key) || null;
+
+// A refused report corrected by the person: the same item (and key: a refusal left nothing
+// on the server), waiting again. New photos replace the old ones; none keeps them.
+export async function update(key, { category, description, latitude, longitude, photos }) {
+  const item = await find(key);
+  if (!item) return add({ category, description, latitude, longitude, photos });
+  const kept = photos.length ? photos.map((file) => ({ blob: file, name: file.name || "photo.jpg" })) : item.photos;
+  await put({ ...item, category, description, latitude, longitude, photos: kept, state: "waiting", error: null });
+  return item;
+}
+
 export async function retry(key) {
   const item = (await list()).find((i) => i.key === key);
   if (item) await put({ ...item, state: "waiting", error: null });
