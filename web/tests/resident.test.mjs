@@ -207,3 +207,30 @@ test("a report the server refuses stays on the phone, shown with the refusal, to
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a report still waiting when the app is closed is sent when it starts again", async () => {
+  const who = await reporter();
+  const { context, page, problems } = await phone({ geolocation: HERE, serviceWorkers: "block" });
+  // The network fails for every report sent: the phone keeps it.
+  const fail = (route) => (route.request().method() === "POST" ? route.abort("internetdisconnected") : route.continue());
+  await page.route("**/api/v1/signalements/", fail);
+  await openAs(page, who, "#/nouveau");
+  const description = `Lampadaire éteint, envoi au redémarrage ${Date.now()}`;
+  await fillReport(page, description);
+  await page.getByRole("button", { name: "Envoyer le signalement" }).click();
+  await page.locator("#outbox", { hasText: description }).waitFor();
+  await page.close();
+  assert.equal((await mine(who.token, description)).length, 0);
+
+  // Opened again with the network back: the outbox is sent at start.
+  const again = await context.newPage();
+  again.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
+  await again.goto(RESIDENT_URL);
+  await eventually(async () => (await mine(who.token, description)).length === 1, "sent at start");
+  await again.locator("#mine li", { hasText: description }).waitFor();
+  // A list painted while the report was leaving is painted again without the outbox.
+  await again.locator("#outbox").waitFor({ state: "detached" });
+  assert.equal((await mine(who.token, description)).length, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
