@@ -6,7 +6,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from backend.views import health, staff_app
+from backend.views import (
+    health,
+    resident_app,
+    resident_manifest,
+    resident_service_worker,
+    staff_app,
+)
 
 api_v1 = [
     path("", include("backend.api_urls")),
@@ -23,6 +29,9 @@ urlpatterns = [
     path("open311/v2/", include("signalements.open311.urls")),
     path("healthz", health, name="healthz"),
     path("app/", staff_app, name="staff-app"),
+    path("citoyen/", resident_app, name="resident-app"),
+    path("citoyen/manifest.webmanifest", resident_manifest, name="resident-manifest"),
+    path("citoyen/sw.js", resident_service_worker, name="resident-service-worker"),
     path("admin/", admin.site.urls),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

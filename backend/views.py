@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -277,5 +279,66 @@ def staff_app(request: HttpRequest) -> HttpResponse:
         "bundled": not settings.DEBUG,
     }
     response = render(request, "app/index.html", context)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def resident_app(request: HttpRequest) -> HttpResponse:
+    """The resident web app's page (an installable PWA on the public API)."""
+    context = {
+        "tiles_url": settings.MAP_TILES_URL,
+        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        "bundled": not settings.DEBUG,
+    }
+    response = render(request, "app/resident/index.html", context)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+RESIDENT_APP_DESCRIPTION = {
+    "fr": "Signalez un problème dans la rue et suivez-le.",
+    "en": "Report a problem in the street and follow it.",
+}
+
+
+@require_safe
+def resident_manifest(request: HttpRequest) -> JsonResponse:
+    """The resident app's web app manifest: what a phone needs to install it."""
+    app = reverse("resident-app")
+    language = _request_language()
+    manifest = {
+        "name": "Agglo citoyen",
+        "short_name": "Agglo citoyen",
+        "description": RESIDENT_APP_DESCRIPTION[language],
+        "lang": language,
+        "start_url": app,
+        "scope": app,
+        "id": app,
+        "display": "standalone",
+        "background_color": "#f6f6f6",
+        "theme_color": "#000091",
+        "icons": [
+            {
+                "src": static(f"app/resident/icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
+            for size in (192, 512)
+        ],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def resident_service_worker(request: HttpRequest) -> HttpResponse:
+    """The resident app's service worker, served under /citoyen/ so that is its scope."""
+    script = (settings.BASE_DIR / "web" / "app" / "resident" / "sw.js").read_bytes()
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("resident-app")
+    # Browsers check for a new worker on each visit: never a stale one from a cache.
     response["Cache-Control"] = "no-cache"
     return response

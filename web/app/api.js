@@ -24,8 +24,8 @@ function save(value) {
 
 export const currentUser = () => (tokens ? tokens.user : null);
 
-function send(method, path, { json, form, auth = true } = {}) {
-  const headers = { "Accept": "application/json", "Accept-Language": lang() };
+function send(method, path, { json, form, auth = true, headers: extra = {} } = {}) {
+  const headers = { "Accept": "application/json", "Accept-Language": lang(), ...extra };
   let body;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -111,4 +111,11 @@ export async function reloadUser() {
   const user = await get("/me/");
   save({ ...tokens, user });
   return user;
+}
+
+// A new account, logged in at once (the answer is that of a login).
+export async function register(fields) {
+  const body = await request("POST", "/auth/register/", { json: fields, auth: false });
+  save(body);
+  return body.user;
 }

@@ -3,10 +3,11 @@
 import core from "./messages/core.js";
 import figures from "./messages/figures.js";
 import moderation from "./messages/moderation.js";
+import resident from "./messages/resident.js";
 
 const KEY = "agglo.staff.lang";
 
-export const parts = { core, figures, moderation };
+export const parts = { core, figures, moderation, resident };
 
 export const dictionaries = {
   fr: Object.assign({}, ...Object.values(parts).map((p) => p.fr)),

@@ -32,8 +32,9 @@ after(async () => {
 
 // A phone (or, with { desktop: true }, a laptop). `problems` collects script errors and
 // requests to any host but the server.
-export async function phone({ desktop = false, locale = "fr-FR", geolocation = null } = {}) {
+export async function phone({ desktop = false, locale = "fr-FR", geolocation = null, serviceWorkers = "allow" } = {}) {
   const context = await browser.newContext({
+    serviceWorkers,
     viewport: desktop ? { width: 1280, height: 800 } : { width: 360, height: 740 },
     deviceScaleFactor: desktop ? 1 : 2,
     isMobile: !desktop,
