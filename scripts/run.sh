@@ -32,6 +32,7 @@ cat <<MSG
     API            http://127.0.0.1:${PORT}/api/v1/
     API docs       http://127.0.0.1:${PORT}/api/docs/
     OpenAPI schema http://127.0.0.1:${PORT}/api/schema/
+    Resident app   http://127.0.0.1:${PORT}/citoyen/
     Staff app      http://127.0.0.1:${PORT}/app/    (agents, managers, moderators)
     Back-office    http://127.0.0.1:${PORT}/admin/  (organisation admins)
     Health         http://127.0.0.1:${PORT}/healthz
