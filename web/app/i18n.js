@@ -1,5 +1,7 @@
 // French by default; English when the browser asks for it or the toggle chooses it.
 // Each part of the app keeps its strings in messages/<part>.js, in both languages.
+import account from "./messages/account.js";
+import consultations from "./messages/consultations.js";
 import core from "./messages/core.js";
 import figures from "./messages/figures.js";
 import moderation from "./messages/moderation.js";
@@ -7,7 +9,7 @@ import resident from "./messages/resident.js";
 
 const KEY = "agglo.staff.lang";
 
-export const parts = { core, figures, moderation, resident };
+export const parts = { core, figures, moderation, resident, consultations, account };
 
 export const dictionaries = {
   fr: Object.assign({}, ...Object.values(parts).map((p) => p.fr)),

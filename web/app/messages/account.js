@@ -1,0 +1,5 @@
+// The resident app's strings for resident/account.js.
+export default {
+  fr: {},
+  en: {},
+};

@@ -1,0 +1,4 @@
+// One's inbox, alerts and account.
+export const routes = [];
+export const publicRoutes = [];
+export const nav = [];
