@@ -16,6 +16,7 @@ class BackendConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from backend import throttling
+        from backend import branding, throttling
 
         checks.register(throttling.check_shared_cache, checks.Tags.caches, deploy=True)
+        checks.register(branding.check_branding, "branding")

@@ -63,6 +63,12 @@ STATICFILES_DIRS = [("app", BASE_DIR / "web" / "app")]
 # from outside. Empty for no base layer (the geometries alone, on a blank map).
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="© OpenStreetMap contributors")
+# The apps' brand (backend/branding.py): name, colours and logo, without touching code.
+APP_NAME = env.str("APP_NAME", default="Agglo citoyen")
+APP_SHORT_NAME = env.str("APP_SHORT_NAME", default="")
+APP_COLOR = env.str("APP_COLOR", default="#000091")
+APP_BACKGROUND_COLOR = env.str("APP_BACKGROUND_COLOR", default="#f6f6f6")
+APP_LOGO = env.str("APP_LOGO", default="")
 TERRITORY_NAME = env.str("TERRITORY_NAME", default="Nîmes Métropole")
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://127.0.0.1:8000")
 SECURE_SSL = env.bool("SECURE_SSL", default=False)

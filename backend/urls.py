@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from backend.views import (
     health,
     resident_app,
+    resident_icon,
     resident_manifest,
     resident_service_worker,
     staff_app,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("citoyen/", resident_app, name="resident-app"),
     path("citoyen/manifest.webmanifest", resident_manifest, name="resident-manifest"),
     path("citoyen/sw.js", resident_service_worker, name="resident-service-worker"),
+    path("citoyen/icon-<int:size>.png", resident_icon, name="resident-icon"),
     path("admin/", admin.site.urls),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

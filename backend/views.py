@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from backend import privacy, serializers, services
+from backend import branding, privacy, serializers, services
 from backend.errors import error_body
 from backend.models import Direction, Membership, Organisation
 from backend.schema import ErrorSerializer
@@ -268,32 +269,31 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_safe
-def staff_app(request: HttpRequest) -> HttpResponse:
-    """The staff web app's page: a client of the public API, logged in with its own JWT."""
-    # Map tiles are the one host the app may ask besides this server (none when empty).
+def _app_page(request: HttpRequest, template: str) -> HttpResponse:
+    """A web app's page (staff or resident): a client of the public API with its own JWT."""
     context = {
+        # Map tiles are the one host the apps may ask besides this server (none when empty).
         "tiles_url": settings.MAP_TILES_URL,
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
         # Production loads the bundle built by scripts/bootstrap.sh; DEBUG, the modules.
         "bundled": not settings.DEBUG,
+        "brand": branding.current(),
     }
-    response = render(request, "app/index.html", context)
+    response = render(request, template, context)
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_safe
+def staff_app(request: HttpRequest) -> HttpResponse:
+    """The staff web app's page."""
+    return _app_page(request, "app/index.html")
 
 
 @require_safe
 def resident_app(request: HttpRequest) -> HttpResponse:
     """The resident web app's page (an installable PWA on the public API)."""
-    context = {
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        "bundled": not settings.DEBUG,
-    }
-    response = render(request, "app/resident/index.html", context)
-    response["Cache-Control"] = "no-cache"
-    return response
+    return _app_page(request, "app/resident/index.html")
 
 
 RESIDENT_APP_DESCRIPTION = {
@@ -307,25 +307,26 @@ def resident_manifest(request: HttpRequest) -> JsonResponse:
     """The resident app's web app manifest: what a phone needs to install it."""
     app = reverse("resident-app")
     language = _request_language()
+    brand = branding.current()
     manifest = {
-        "name": "Agglo citoyen",
-        "short_name": "Agglo citoyen",
+        "name": brand.name,
+        "short_name": brand.short_name,
         "description": RESIDENT_APP_DESCRIPTION[language],
         "lang": language,
         "start_url": app,
         "scope": app,
         "id": app,
         "display": "standalone",
-        "background_color": "#f6f6f6",
-        "theme_color": "#000091",
+        "background_color": brand.background_color,
+        "theme_color": brand.color,
         "icons": [
             {
-                "src": static(f"app/resident/icons/icon-{size}.png"),
+                "src": reverse("resident-icon", args=[size]),
                 "sizes": f"{size}x{size}",
                 "type": "image/png",
                 "purpose": "any maskable",
             }
-            for size in (192, 512)
+            for size in branding.ICON_SIZES
         ],
     }
     response = JsonResponse(manifest, content_type="application/manifest+json")
@@ -334,10 +335,24 @@ def resident_manifest(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+def resident_icon(request: HttpRequest, size: int) -> HttpResponse:
+    """The app's icon at one of the manifest's sizes: the city's logo (APP_LOGO) or ours."""
+    if size not in branding.ICON_SIZES:
+        raise Http404
+    response = HttpResponse(branding.icon_png(size), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@lru_cache(maxsize=1)
+def _service_worker_script() -> bytes:
+    return (settings.BASE_DIR / "web" / "app" / "resident" / "sw.js").read_bytes()
+
+
+@require_safe
 def resident_service_worker(request: HttpRequest) -> HttpResponse:
     """The resident app's service worker, served under /citoyen/ so that is its scope."""
-    script = (settings.BASE_DIR / "web" / "app" / "resident" / "sw.js").read_bytes()
-    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response = HttpResponse(_service_worker_script(), content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = reverse("resident-app")
     # Browsers check for a new worker on each visit: never a stale one from a cache.
     response["Cache-Control"] = "no-cache"

@@ -18,8 +18,9 @@ const manages = (user) => (user.memberships || []).some((m) => m.role === "manag
 function renderChrome() {
   const user = api.currentUser();
   const nav = document.getElementById("nav");
-  document.getElementById("brand").textContent = t("app.title");
-  document.title = `${t("app.title")} — Agglo citoyen`;
+  // The city's name (APP_NAME) beside its logo, then the workspace's.
+  document.getElementById("brand-name").textContent = `${document.body.dataset.appName} · ${t("app.title")}`;
+  document.title = `${t("app.title")} — ${document.body.dataset.appName}`;
   const langButton = document.getElementById("lang");
   langButton.textContent = t("lang.switch");
   langButton.lang = lang() === "fr" ? "en" : "fr";

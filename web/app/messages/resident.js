@@ -1,7 +1,6 @@
 // The resident app's strings (web/app/resident/): reporting, the outbox, my reports.
 export default {
   fr: {
-    "res.title": "Agglo citoyen",
     "res.nav.report": "Signaler",
     "res.nav.mine": "Mes signalements",
     "res.login.or_register": "Pas encore de compte ?",
@@ -50,7 +49,6 @@ export default {
     "res.detail.supporters": "{count} soutien(s)",
   },
   en: {
-    "res.title": "Agglo citoyen",
     "res.nav.report": "Report",
     "res.nav.mine": "My reports",
     "res.login.or_register": "No account yet?",

@@ -16,7 +16,7 @@ const routes = parts.flatMap((part) => part.routes || []);
 
 function renderChrome() {
   const user = api.currentUser();
-  document.title = t("res.title");
+  document.title = document.body.dataset.appName;
   const langButton = document.getElementById("lang");
   langButton.textContent = t("lang.switch");
   langButton.lang = lang() === "fr" ? "en" : "fr";
