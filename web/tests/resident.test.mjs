@@ -76,6 +76,8 @@ test("a report filed with a photo while offline waits on the phone, then is sent
   await context.setOffline(true);
   const description = `Nid-de-poule hors réseau ${Date.now()}`;
   await fillReport(page, description);
+  // The category's own question, answered offline too.
+  await page.getByLabel("Quelle est la taille du trou ?").selectOption("moyen");
   await page.getByLabel("Photo").setInputFiles(process.env.FIX_PHOTO);
   await page.getByRole("button", { name: "Envoyer le signalement" }).click();
   await page.getByText("Signalement enregistré sur ce téléphone").waitFor();
@@ -104,6 +106,18 @@ test("a report filed with a photo while offline waits on the phone, then is sent
   await accessible(page, "a report's page");
   await fitsTheScreen(page);
   await screenshot(page, "resident-report");
+  assert.deepEqual(reports[0].answers, { taille: "moyen" });
+
+  // On the public map, where it was filed: the map asks the viewport and shows it.
+  const answer = page.waitForResponse((r) => r.url().includes("/api/v1/signalements/map/") && r.status() === 200);
+  await page.goto(`${RESIDENT_URL}#/carte?lat=${reports[0].latitude}&lon=${reports[0].longitude}&zoom=17`);
+  const features = (await (await answer).json()).features;
+  assert.ok(features.some((f) => f.properties.id === reports[0].id), "the report is on the map");
+  await page.locator("#map-status", { hasText: "dans cette zone" }).waitFor();
+  assert.ok(await page.locator("#public-map path.leaflet-interactive").count() >= 1, "points are drawn");
+  await accessible(page, "the public map");
+  await fitsTheScreen(page);
+  await screenshot(page, "resident-map");
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -175,6 +189,21 @@ test("moi aussi on a nearby report of the same category adds a supporter", async
   await card.getByText("Vous soutenez ce signalement").waitFor();
   const after = (await apiCall("GET", `/signalements/${filed.body.id}/`)).body.supporters_count;
   assert.equal(after, before + 1);
+
+  // On the report's page: following it, then not, then again.
+  await page.goto(`${RESIDENT_URL}#/signalement/${filed.body.id}`);
+  await page.getByRole("button", { name: "Ne plus suivre" }).click();
+  await page.locator("#supporters", { hasText: `${before} soutien(s)` }).waitFor();
+  assert.equal((await apiCall("GET", `/signalements/${filed.body.id}/`)).body.supporters_count, before);
+  await page.getByRole("button", { name: "Suivre ce signalement" }).click();
+  await page.locator("#supporters", { hasText: `${before + 1} soutien(s)` }).waitFor();
+  await accessible(page, "a report's page, followed");
+  // Its reporter sees no follow button on their own report.
+  const own = await phone();
+  await openAs(own.page, first, `#/signalement/${filed.body.id}`);
+  await own.page.locator("#timeline").waitFor();
+  assert.equal(await own.page.locator("#follow").count(), 0);
+  await own.context.close();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -28,7 +28,7 @@ function renderChrome() {
     ...links.map(([href, key]) => h("a", { href }, t(key))),
     user
       ? h("button", { type: "button", class: "link", onclick: async () => { await api.logout(); go("#/login"); } }, t("logout"))
-      : null,
+      : h("a", { href: "#/login" }, t("res.nav.login")),
   );
 }
 

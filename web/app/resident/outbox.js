@@ -36,11 +36,11 @@ const put = (item) => run("readwrite", (store) => store.put(item));
 export const discard = (key) => run("readwrite", (store) => store.delete(key));
 
 // Written to the phone first: once this resolves, the report cannot be lost.
-export async function add({ category, description, latitude, longitude, photos }) {
+export async function add({ category, description, latitude, longitude, photos, answers = {} }) {
   const item = {
     key: crypto.randomUUID(),
     created: Date.now(),
-    category, description, latitude, longitude,
+    category, description, latitude, longitude, answers,
     // Blobs are stored as they are (a File's name is kept beside it).
     photos: photos.map((file) => ({ blob: file, name: file.name || "photo.jpg" })),
     state: "waiting",
@@ -54,11 +54,11 @@ export const find = async (key) => (await list()).find((i) => i.key === key) || 
 
 // A refused report corrected by the person: the same item (and key: a refusal left nothing
 // on the server), waiting again. New photos replace the old ones; none keeps them.
-export async function update(key, { category, description, latitude, longitude, photos }) {
+export async function update(key, { category, description, latitude, longitude, photos, answers = {} }) {
   const item = await find(key);
-  if (!item) return add({ category, description, latitude, longitude, photos });
+  if (!item) return add({ category, description, latitude, longitude, photos, answers });
   const kept = photos.length ? photos.map((file) => ({ blob: file, name: file.name || "photo.jpg" })) : item.photos;
-  await put({ ...item, category, description, latitude, longitude, photos: kept, state: "waiting", error: null });
+  await put({ ...item, category, description, latitude, longitude, answers, photos: kept, state: "waiting", error: null });
   return item;
 }
 
@@ -76,6 +76,8 @@ async function sendOne(item) {
   form.append("description", item.description);
   form.append("latitude", String(item.latitude));
   form.append("longitude", String(item.longitude));
+  // The category's questions: one JSON object in the form, as the API documents.
+  if (item.answers && Object.keys(item.answers).length) form.append("answers", JSON.stringify(item.answers));
   for (const photo of item.photos) form.append("photos", photo.blob, photo.name);
   return api.request("POST", "/signalements/", { form, headers: { "Idempotency-Key": item.key } });
 }

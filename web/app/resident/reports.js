@@ -2,7 +2,7 @@
 // it, see outbox.js), "moi aussi" on nearby reports, my reports and a report's page.
 import * as api from "../api.js";
 import { formatDate, formatNumber, t } from "../i18n.js";
-import { createMap } from "../map.js";
+import { createMap, reportMarker } from "../map.js";
 import { errorBox, field, go, h, onSubmit, setFlash, showFlash } from "../ui.js";
 import * as outbox from "./outbox.js";
 
@@ -45,6 +45,44 @@ async function nearbyList(container, category, position) {
   );
 }
 
+// The category's questions as form controls; `read()` gives the answers by code.
+function questionFields(category) {
+  const controls = (category?.questions || []).filter((q) => q.variable).map((q) => {
+    const id = `q-${q.code}`;
+    const label = q.required ? `${q.description} *` : q.description;
+    if (q.datatype === "multivaluelist") {
+      const boxes = q.values.map((v) => h("input", { type: "checkbox", name: id, value: v.key }));
+      return { q, node: h("fieldset", { class: "stack" }, h("legend", {}, label),
+        q.values.map((v, i) => h("label", {}, boxes[i], " ", v.name))),
+      read: () => boxes.filter((b) => b.checked).map((b) => b.value) };
+    }
+    const control = q.datatype === "singlevaluelist"
+      ? h("select", { name: id, required: q.required }, h("option", { value: "" }, t("res.report.no_answer")),
+        q.values.map((v) => h("option", { value: v.key }, v.name)))
+      : q.datatype === "text"
+        ? h("textarea", { name: id, rows: 3, required: q.required })
+        : h("input", {
+          name: id, required: q.required,
+          type: q.datatype === "number" ? "number" : q.datatype === "datetime" ? "datetime-local" : "text",
+          inputmode: q.datatype === "number" ? "decimal" : null, step: q.datatype === "number" ? "any" : null,
+        });
+    return { q, node: field(id, label, control), read: () => control.value.trim() };
+  });
+  return {
+    nodes: controls.map((c) => c.node),
+    read: () => Object.fromEntries(controls.map((c) => [c.q.code, c.read()]).filter(([, v]) => v !== "" && !(Array.isArray(v) && !v.length))),
+    fill: (answers = {}) => {
+      for (const c of controls) {
+        const value = answers[c.q.code];
+        if (value === undefined) continue;
+        const node = c.node.querySelector("select, input, textarea");
+        if (c.q.datatype === "multivaluelist") c.node.querySelectorAll("input").forEach((b) => { b.checked = [].concat(value).includes(b.value); });
+        else node.value = String(value);
+      }
+    },
+  };
+}
+
 async function reportScreen(params = new URLSearchParams()) {
   const categories = (await api.get("/categories/")).filter((c) => c.is_active !== false);
   // A refused report from the outbox, to correct and send again.
@@ -55,7 +93,14 @@ async function reportScreen(params = new URLSearchParams()) {
     categories.map((c) => h("option", { value: c.id }, c.name)),
   );
   const description = h("textarea", { name: "description", rows: 4, required: true });
-  const photo = h("input", { type: "file", name: "photos", accept: "image/*", capture: "environment", multiple: true });
+  // iPhones' HEIC photos are taken as they are: the server reads them.
+  const photo = h("input", { type: "file", name: "photos", accept: "image/*,.heic,.heif", capture: "environment", multiple: true });
+  const questionsBox = h("div", { class: "stack", id: "questions" });
+  let questions = questionFields(null);
+  const showQuestions = () => {
+    questions = questionFields(categories.find((c) => String(c.id) === category.value));
+    questionsBox.replaceChildren(...questions.nodes);
+  };
   const where = h("p", { class: "meta", id: "where", role: "status" }, t("res.report.no_position"));
   const nearby = h("section", { id: "nearby", "aria-live": "polite" });
   const mapBox = h("div", { class: "map small", id: "report-map", role: "region", "aria-label": t("res.report.map") });
@@ -72,12 +117,17 @@ async function reportScreen(params = new URLSearchParams()) {
     }
     nearbyList(nearby, category.value, position);
   };
-  category.addEventListener("change", () => nearbyList(nearby, category.value, position));
+  category.addEventListener("change", () => {
+    showQuestions();
+    nearbyList(nearby, category.value, position);
+  });
   const refusal = editing?.error ? h("div", { class: "error", role: "alert" },
     h("p", {}, t("res.outbox.refused", { detail: editing.error.detail || "" })),
     editing.photos.length ? h("p", { class: "meta" }, t("res.edit.photos_kept", { count: editing.photos.length })) : null) : null;
   if (editing) {
     category.value = String(editing.category);
+    showQuestions();
+    questions.fill(editing.answers);
     description.value = editing.description;
     position = { latitude: editing.latitude, longitude: editing.longitude };
     where.textContent = t("res.report.located", position);
@@ -93,6 +143,7 @@ async function reportScreen(params = new URLSearchParams()) {
 
   const form = h("form", { class: "stack", novalidate: true, id: "report" },
     field("category", t("res.report.category"), category),
+    questionsBox,
     field("description", t("res.report.description"), description),
     field("photo", t("res.report.photo"), photo),
     h("fieldset", { class: "stack" }, h("legend", {}, t("res.report.position")), locate, where, mapBox),
@@ -108,6 +159,7 @@ async function reportScreen(params = new URLSearchParams()) {
     const fields = {
       category: Number(category.value), description: description.value.trim(),
       latitude: position.latitude, longitude: position.longitude, photos: [...photo.files],
+      answers: questions.read(),
     };
     if (editing) await outbox.update(editing.key, fields);
     else await outbox.add(fields);
@@ -168,15 +220,59 @@ async function mineScreen() {
   return [showFlash(), h("h1", {}, t("res.mine.title")), waiting, list];
 }
 
+// Follow or stop following a report (not one's own), for a logged-in resident.
+function followButton(report, counter) {
+  const button = h("button", { type: "button", id: "follow" });
+  const paint = () => { button.textContent = t(report.following ? "res.detail.unfollow" : "res.detail.follow"); };
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      if (report.following) {
+        await api.request("DELETE", `/signalements/${report.id}/follow/`); // 204: read the new count
+        Object.assign(report, await api.get(`/signalements/${report.id}/`));
+      } else {
+        Object.assign(report, await api.post(`/signalements/${report.id}/follow/`));
+      }
+      counter.textContent = t("res.detail.supporters", { count: report.supporters_count });
+      paint();
+    } catch (error) {
+      button.after(errorBox(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  paint();
+  return button;
+}
+
+// The reporter reopens a resolved report when the problem is back (within the allowed time).
+function reopenForm(report) {
+  const message = h("textarea", { name: "public_message", rows: 3 });
+  const form = h("form", { class: "stack", id: "reopen", novalidate: true },
+    h("h2", {}, t("res.detail.reopen_title")),
+    field("reopen-message", t("res.detail.reopen_message"), message),
+    h("button", { type: "submit" }, t("res.detail.reopen")));
+  onSubmit(form, async () => {
+    await api.post(`/signalements/${report.id}/reopen/`, { public_message: message.value.trim() });
+    setFlash(t("res.detail.reopened"));
+    go(`#/signalement/${report.id}`);
+  });
+  return form;
+}
+
 async function detailScreen(id) {
   const report = await api.get(`/signalements/${id}/`);
+  const counter = h("span", { id: "supporters" }, t("res.detail.supporters", { count: report.supporters_count }));
+  const user = api.currentUser();
   return [
-    h("p", {}, h("a", { href: "#/" }, t("res.detail.back"))),
+    showFlash(),
+    h("p", {}, h("a", { href: user ? "#/" : "#/carte" }, t(user ? "res.detail.back" : "res.map.back"))),
     h("h1", {}, t("res.detail.title", { id: report.id })),
     h("p", {}, h("span", { class: `badge status-${report.status}` }, report.status_label || t(`status.${report.status}`)),
-      " · ", report.category?.name || "", " · ", t("res.detail.supporters", { count: report.supporters_count })),
+      " · ", report.category?.name || "", " · ", counter),
     h("p", {}, report.description),
-    report.address ? h("p", { class: "meta" }, report.address) : null,
+    report.address || report.commune ? h("p", { class: "meta" }, [report.address, report.commune?.name].filter(Boolean).join(", ")) : null,
+    user && !report.mine ? h("div", { class: "actions" }, followButton(report, counter)) : null,
     report.photos?.length
       ? [h("h2", {}, t("res.detail.photos")), h("div", { class: "thumbs", id: "photos" }, report.photos.map((p) =>
         p.thumbnail_url
@@ -188,17 +284,87 @@ async function detailScreen(id) {
       h("p", { class: "meta" }, formatDate(e.created_at), e.status ? ` · ${t(`status.${e.status}`)}` : ""),
       e.message ? h("p", {}, e.message) : null,
     ))),
+    report.can_reopen ? reopenForm(report) : null,
   ];
+}
+
+// The public map: clusters counted by the database below zoom 16, the reports themselves
+// from there on, fetched again for each new viewport.
+async function mapScreen(params) {
+  const box = h("div", { class: "map", id: "public-map", role: "region", "aria-label": t("res.map.title") });
+  const status = h("p", { class: "meta", role: "status", id: "map-status" });
+  setTimeout(async () => {
+    let mapped;
+    try {
+      // #/carte?lat=..&lon=..&zoom=.. opens on a place (links, shared views).
+      const [lat, lon] = [Number(params.get("lat")), Number(params.get("lon"))];
+      const center = params.get("lat") && Number.isFinite(lat) && Number.isFinite(lon) ? [lat, lon] : null;
+      mapped = await createMap(box, { center, zoom: Math.min(Math.max(Number(params.get("zoom")) || 16, 3), 19) });
+    } catch {
+      status.textContent = t("res.map.offline");
+      return;
+    }
+    const { L, map } = mapped;
+    const layer = L.layerGroup().addTo(map);
+    let asked = 0;
+    const refresh = async () => {
+      const ticket = ++asked;
+      const b = map.getBounds();
+      const query = new URLSearchParams({
+        bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(","),
+        zoom: String(Math.round(map.getZoom())),
+      });
+      let collection;
+      try {
+        collection = await api.get(`/signalements/map/?${query}`);
+      } catch {
+        status.textContent = t("res.map.offline");
+        return;
+      }
+      if (ticket !== asked) return; // a newer viewport was asked meanwhile
+      layer.clearLayers();
+      let shown = 0;
+      for (const feature of collection.features) {
+        const [lon, lat] = feature.geometry.coordinates;
+        const p = feature.properties;
+        if (p.cluster) {
+          shown += p.count;
+          const icon = L.divIcon({ className: "cluster", html: "", iconSize: [36, 36] });
+          const marker = L.marker([lat, lon], { icon, keyboard: false, title: t("res.map.cluster", { count: p.count }) });
+          marker.on("add", () => { marker.getElement().textContent = formatNumber(p.count); });
+          marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, 18)));
+          layer.addLayer(marker);
+        } else {
+          shown += 1;
+          layer.addLayer(reportMarker(L, { ...p, latitude: lat, longitude: lon }, {
+            link: `#/signalement/${p.id}`, label: t("res.map.open", { id: p.id }),
+          }));
+        }
+      }
+      status.textContent = t("res.map.count", { count: formatNumber(shown) });
+    };
+    map.on("moveend", refresh);
+    refresh();
+  }, 0);
+  return [h("h1", {}, t("res.map.title")), status, box];
 }
 
 // The screens this module adds to the app: [path or pattern, screen, options].
 export const routes = [
-  [/^\/signalement\/(\d+)$/, (match) => detailScreen(Number(match[1]))],
   ["/nouveau", (_, params) => reportScreen(params)],
   ["/", mineScreen],
+];
+
+// A public report and the map need no account.
+export const publicRoutes = [
+  [/^\/signalement\/(\d+)$/, (match) => detailScreen(Number(match[1]))],
+  ["/carte", (_, params) => mapScreen(params)],
 ];
 
 export const nav = [
   ["#/nouveau", "res.nav.report"],
   ["#/", "res.nav.mine"],
+  ["#/carte", "res.nav.map"],
 ];
+
+export const publicNav = [["#/carte", "res.nav.map"]];
