@@ -91,13 +91,14 @@ if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_wanted" ] || [ ! -f "$vend
     echo "$assets_wanted" > "$assets_stamp"
 fi
 
-# The front-end folder's packages at the versions of web/package-lock.json: the staff
-# app's map library (Leaflet, copied into web/app/vendor/ and served as static files, so
-# the app loads nothing from a CDN) and the test tools (openapi-typescript, TypeScript,
-# playwright-core, axe-core).
+# The front-end folder's packages at the versions of web/package-lock.json: the apps' map
+# library (Leaflet) and the resident app's photo reader (exifr, for a photo's GPS), copied
+# into web/app/vendor/ and served as static files so the apps load nothing from a CDN, and
+# the test tools (openapi-typescript, TypeScript, playwright-core, axe-core).
 web_stamp=web/node_modules/.package-lock.sha256
 web_wanted=$(sha256sum web/package-lock.json | cut -d' ' -f1)
-if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ] || [ ! -f web/app/vendor/leaflet/leaflet.js ]; then
+if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ] || [ ! -f web/app/vendor/leaflet/leaflet.js ] \
+    || [ ! -f web/app/vendor/exifr/lite.esm.mjs ]; then
     echo "==> Installing the front-end packages"
     (cd web && npm ci --ignore-scripts --silent --no-audit --no-fund)
     rm -rf web/app/vendor/leaflet
@@ -106,6 +107,10 @@ if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ] || [ ! -f web/app/vend
     sed '/^\/\/# sourceMappingURL=/d' web/node_modules/leaflet/dist/leaflet.js > web/app/vendor/leaflet/leaflet.js
     cp -r web/node_modules/leaflet/dist/leaflet.css web/node_modules/leaflet/dist/images \
         web/node_modules/leaflet/LICENSE web/app/vendor/leaflet/
+    rm -rf web/app/vendor/exifr
+    mkdir -p web/app/vendor/exifr
+    sed '/^\/\/# sourceMappingURL=/d' web/node_modules/exifr/dist/lite.esm.mjs > web/app/vendor/exifr/lite.esm.mjs
+    cp web/node_modules/exifr/LICENSE web/app/vendor/exifr/
     echo "$web_wanted" > "$web_stamp"
 fi
 # The staff app's modules bundled into web/app/bundle.js (esbuild, well under a second), so

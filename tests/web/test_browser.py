@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from PIL import Image
+from PIL import ExifTags, Image
 
 from tests.helpers import ROOT, child_database_url
 
@@ -67,6 +67,16 @@ def test_the_staff_app_works_in_a_real_browser(task_worker, live_server, setting
     assert build.returncode == 0, build.stderr
     photo = tmp_path / "apres.jpg"
     Image.radial_gradient("L").resize((1200, 900)).convert("RGB").save(photo, "JPEG")
+    # A phone's photo that knows where it was taken (in Saint-Gilles, 43.7905 N 4.4311 E).
+    located = tmp_path / "situee.jpg"
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (43.0, 47.0, 25.8),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (4.0, 25.0, 52.0),
+    }
+    Image.radial_gradient("L").resize((1200, 900)).convert("RGB").save(located, "JPEG", exif=exif)
     command = ["node", "--test", "--test-reporter=spec"]
     if connection.vendor != "postgresql":
         # The app does not depend on the database and takes minutes: the PostGIS pass runs
@@ -84,6 +94,7 @@ def test_the_staff_app_works_in_a_real_browser(task_worker, live_server, setting
             "CHROMIUM_PATH": CHROMIUM,
             "SCREENSHOTS_DIR": str(SCREENSHOTS),
             "FIX_PHOTO": str(photo),
+            "FIX_GPS_PHOTO": str(located),
         },
     )
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]

@@ -122,6 +122,26 @@ test("a report filed with a photo while offline waits on the phone, then is sent
   await context.close();
 });
 
+test("a photo that knows where it was taken places the report", async () => {
+  const who = await reporter();
+  const { context, page, problems } = await phone(); // no position from the phone
+  await openAs(page, who, "#/nouveau");
+  await page.getByLabel("Catégorie").selectOption(String(await categoryId("chaussee-degradee")));
+  const description = `Photo située ${Date.now()}`;
+  await page.getByLabel("Description").fill(description);
+  await page.getByLabel("Photo").setInputFiles(process.env.FIX_GPS_PHOTO);
+  await page.locator("#where", { hasText: "Position de la photo : 43.7905, 4.431111" }).waitFor();
+  await page.getByRole("button", { name: "Envoyer le signalement" }).click();
+  const [report] = await eventually(async () => {
+    const found = await mine(who.token, description);
+    return found.length ? found : null;
+  }, "the report reached the server");
+  assert.ok(Math.abs(report.latitude - 43.7905) < 1e-5 && Math.abs(report.longitude - 4.431111) < 1e-5,
+    `placed where the photo was taken: ${report.latitude}, ${report.longitude}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a retry after the server's answer was lost files nothing twice", async () => {
   const who = await reporter();
   // page.route sees the page's own requests only when no service worker stands between.

@@ -117,6 +117,21 @@ async function reportScreen(params = new URLSearchParams()) {
     }
     nearbyList(nearby, category.value, position);
   };
+  // A photo taken on the spot knows where: its GPS places the report when nothing else has.
+  photo.addEventListener("change", async () => {
+    if (position || !photo.files.length) return;
+    try {
+      // Loaded when a photo is picked, not with the app (its URL from the page).
+      const { gps } = await import(document.body.dataset.photoReader);
+      const found = await gps(photo.files[0]);
+      if (found && Number.isFinite(found.latitude) && Number.isFinite(found.longitude) && !position) {
+        setPosition(found.latitude, found.longitude);
+        where.textContent = t("res.report.from_photo", position);
+      }
+    } catch {
+      // No readable GPS in the photo: the phone's position or the map still work.
+    }
+  });
   category.addEventListener("change", () => {
     showQuestions();
     nearbyList(nearby, category.value, position);
