@@ -10,10 +10,12 @@
 //
 // Each run is a fresh browser context (cold HTTP cache, empty storage) at 360 x 740, with the
 // network throttled through CDP as Chrome DevTools' presets and the CPU slowed down 4 times.
-// Two screens are timed from the start of navigation (performance.now() in the page):
-//   login: the login form is painted and usable (e-mail, password, enabled submit button);
-//   queue: an agent already logged in (tokens in localStorage, as the app keeps them) opens
-//          /app/ and the list #queue is painted.
+// Three screens are timed from the start of navigation (performance.now() in the page):
+//   login:  the staff app's login form is painted and usable (e-mail, password, submit);
+//   queue:  an agent already logged in (tokens in localStorage, as the app keeps them) opens
+//           /app/ and the list #queue is painted;
+//   report: a resident already logged in opens the resident app (/citoyen/#/nouveau) and
+//           the report form is usable (its categories loaded, the send button enabled).
 // Prints JSON: the median of --runs runs per screen and profile, bytes and requests.
 import { readFile, stat } from "node:fs/promises";
 import http from "node:http";
@@ -44,6 +46,8 @@ const PROFILES = {
 const CPU_RATE = 4;
 const TOKENS_KEY = "agglo.staff.tokens";
 const TIMEOUT_MS = 60_000;
+// Where each screen is opened.
+const SCREENS = { login: "/app/", queue: "/app/", report: "/citoyen/#/nouveau" };
 
 const { values: options } = parseArgs({
   options: {
@@ -52,6 +56,7 @@ const { values: options } = parseArgs({
     runs: { type: "string", default: "5" },
     profiles: { type: "string", default: "slow-4g,fast-4g" },
     email: { type: "string", default: "agent.voirie@demo.test" },
+    "resident-email": { type: "string", default: "citoyen@demo.test" },
     password: { type: "string", default: "Nimes-Demo-2026" },
     chromium: { type: "string", default: process.env.CHROMIUM_PATH || "/usr/bin/chromium" },
   },
@@ -167,6 +172,12 @@ function watchFirstScreen(screen) {
       const queue = document.getElementById("queue");
       return visible(queue) && queue.children.length > 0;
     },
+    report: () => {
+      const category = control("Catégorie");
+      const submit = [...document.querySelectorAll("button")].find(
+        (b) => b.textContent.trim() === "Envoyer le signalement");
+      return visible(category) && category.options.length > 1 && visible(submit) && !submit.disabled;
+    },
   }[screen];
   const observer = new MutationObserver(() => {
     if (!ready()) return;
@@ -222,7 +233,7 @@ async function run(browser, origin, profile, screen, session) {
     });
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_RATE });
 
-    await page.goto(`${origin}/app/`, { waitUntil: "commit", timeout: TIMEOUT_MS });
+    await page.goto(`${origin}${SCREENS[screen]}`, { waitUntil: "commit", timeout: TIMEOUT_MS });
     await page.waitForFunction(() => window.__firstScreenMs !== undefined, null, {
       timeout: TIMEOUT_MS,
       polling: 100,
@@ -236,8 +247,10 @@ async function run(browser, origin, profile, screen, session) {
       if (!(await page.getByRole("button", { name: "Se connecter" }).isEnabled())) {
         throw new Error("the login button is not enabled");
       }
-    } else if (!(await page.locator("#queue").isVisible())) {
+    } else if (screen === "queue" && !(await page.locator("#queue").isVisible())) {
       throw new Error("#queue is not visible");
+    } else if (screen === "report" && !(await page.getByRole("button", { name: "Envoyer le signalement" }).isEnabled())) {
+      throw new Error("the report form cannot be sent");
     }
     // Let requests already under way end, so their bytes count.
     const settled = Date.now() + 10_000;
@@ -269,14 +282,14 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-async function logIn(origin) {
+async function logIn(origin, email) {
   const response = await fetch(`${origin}/api/v1/auth/token/`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ email: options.email, password: options.password }),
+    body: JSON.stringify({ email, password: options.password }),
   });
   const body = await response.text();
-  if (!response.ok) throw new Error(`login of ${options.email}: HTTP ${response.status} ${body.slice(0, 200)}`);
+  if (!response.ok) throw new Error(`login of ${email}: HTTP ${response.status} ${body.slice(0, 200)}`);
   return body; // {access, refresh, user}: kept whole, as the app keeps it
 }
 
@@ -295,15 +308,19 @@ async function main() {
   };
   let failed = false;
   try {
-    const session = await logIn(proxy.origin);
+    const sessions = {
+      login: null,
+      queue: await logIn(proxy.origin, options.email),
+      report: await logIn(proxy.origin, options["resident-email"]),
+    };
     for (const name of options.profiles.split(",")) {
       const profile = PROFILES[name];
       if (!profile) throw new Error(`unknown profile ${name}: ${Object.keys(PROFILES).join(", ")}`);
       const screens = {};
-      for (const screen of ["login", "queue"]) {
+      for (const screen of Object.keys(SCREENS)) {
         const samples = [];
         for (let i = 0; i < runs; i++) {
-          samples.push(await run(browser, proxy.origin, profile, screen, screen === "queue" ? session : null));
+          samples.push(await run(browser, proxy.origin, profile, screen, sessions[screen]));
         }
         const foreign = [
           ...new Set(samples.flatMap((s) => s.urls).filter((url) => !url.startsWith(`${proxy.origin}/`))),
