@@ -5,7 +5,7 @@ import * as api from "./api.js";
 import * as figures from "./figures.js";
 import { lang, setLang, t } from "./i18n.js";
 import * as moderation from "./moderation.js";
-import { errorBox, field, go, h, loading, moderatedOrganisations, onSubmit, render } from "./ui.js";
+import { errorBox, go, h, loading, loginForm, moderatedOrganisations, render } from "./ui.js";
 
 const routes = {
   ...moderation.routes,
@@ -37,15 +37,7 @@ function renderChrome() {
 }
 
 function loginScreen() {
-  const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
-  const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
-  const form = h("form", { class: "stack", novalidate: true },
-    field("email", t("login.email"), email),
-    field("password", t("login.password"), password),
-    h("button", { type: "submit", class: "primary" }, t("login.submit")),
-  );
-  onSubmit(form, async () => {
-    const user = await api.login(email.value.trim(), password.value);
+  const form = loginForm((user) => {
     agent.resetReferences();
     renderChrome();
     go(!works(user) && moderatedOrganisations(user).length ? "#/moderation" : "#/");

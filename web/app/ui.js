@@ -112,3 +112,16 @@ export async function download(path, filename) {
 export function moderatedOrganisations(user) {
   return (user.organisation_roles || []).filter((r) => r.role === "moderator" || r.role === "admin");
 }
+
+// The login form both apps show; `then(user)` runs once the tokens are kept.
+export function loginForm(then) {
+  const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
+  const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
+  const form = h("form", { class: "stack", novalidate: true },
+    field("email", t("login.email"), email),
+    field("password", t("login.password"), password),
+    h("button", { type: "submit", class: "primary" }, t("login.submit")),
+  );
+  onSubmit(form, async () => then(await api.login(email.value.trim(), password.value)));
+  return form;
+}

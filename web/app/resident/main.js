@@ -3,7 +3,7 @@
 // each part (reports.js, ...) lists its screens and its links in the bar.
 import * as api from "../api.js";
 import { lang, setLang, t } from "../i18n.js";
-import { errorBox, field, go, h, loading, onSubmit, render } from "../ui.js";
+import { errorBox, field, go, h, loading, loginForm, onSubmit, render } from "../ui.js";
 import * as account from "./account.js";
 import * as consultations from "./consultations.js";
 import * as outbox from "./outbox.js";
@@ -33,19 +33,9 @@ function renderChrome() {
 }
 
 function loginScreen() {
-  const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
-  const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
-  const form = h("form", { class: "stack", novalidate: true },
-    field("email", t("login.email"), email),
-    field("password", t("login.password"), password),
-    h("button", { type: "submit", class: "primary" }, t("login.submit")),
-  );
-  onSubmit(form, async () => {
-    await api.login(email.value.trim(), password.value);
-    go("#/nouveau");
-  });
   return [
-    h("h1", {}, t("login.title")), form,
+    h("h1", {}, t("login.title")),
+    loginForm(() => go("#/nouveau")),
     h("p", {}, t("res.login.or_register"), " ", h("a", { href: "#/inscription" }, t("res.register.switch"))),
   ];
 }
