@@ -82,8 +82,10 @@ def test_the_staff_app_works_in_a_real_browser(task_worker, live_server, setting
         # The app does not depend on the database and takes minutes: the PostGIS pass runs
         # every browser test, the SpatiaLite pass (the demo's database) the main flow.
         command.append(f"--test-name-pattern={SPATIALITE_FLOW}")
+    # WEB_TESTS names some files of web/tests/ (e.g. "resident.test.mjs") to run only them.
+    files = [f"tests/{name}" for name in os.environ.get("WEB_TESTS", "").split()] or ["tests/"]
     result = subprocess.run(
-        [*command, "tests/"],
+        [*command, *files],
         cwd=ROOT / "web",
         capture_output=True,
         text=True,

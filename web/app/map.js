@@ -30,7 +30,8 @@ function loadLeaflet() {
 
 function communeOutlines() {
   if (!communes) {
-    communes = api.get("/communes/?format=geojson").catch((error) => {
+    // GeoJSON is asked by its media type (a ?format= beside Accept: application/json is a 406).
+    communes = api.request("GET", "/communes/", { headers: { Accept: "application/geo+json" } }).catch((error) => {
       communes = null;
       throw error;
     });

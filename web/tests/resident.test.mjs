@@ -122,6 +122,30 @@ test("a report filed with a photo while offline waits on the phone, then is sent
   await context.close();
 });
 
+test("the installed app opens with no network and the report written there leaves when it returns", async () => {
+  const who = await reporter();
+  const { context, page, problems } = await phone({ geolocation: HERE });
+  await openAs(page, who, "#/nouveau");
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+  await page.getByLabel("Catégorie").locator("option").nth(1).waitFor({ state: "attached" });
+
+  // In the street, no network: the app opens from the phone, its categories with it.
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByLabel("Catégorie").locator("option").nth(1).waitFor({ state: "attached" });
+  const description = `Écrit sans réseau ${Date.now()}`;
+  await fillReport(page, description);
+  await page.getByRole("button", { name: "Envoyer le signalement" }).click();
+  await page.locator("#outbox", { hasText: description }).waitFor();
+  assert.equal((await mine(who.token, description)).length, 0);
+
+  await context.setOffline(false);
+  await page.locator("#outbox").waitFor({ state: "detached" });
+  assert.equal((await mine(who.token, description)).length, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a photo that knows where it was taken places the report", async () => {
   const who = await reporter();
   const { context, page, problems } = await phone(); // no position from the phone

@@ -7,7 +7,11 @@ import { errorBox, field, go, h, onSubmit, setFlash, showFlash } from "../ui.js"
 import * as outbox from "./outbox.js";
 
 // Reports of the same category close to the point, each with "moi aussi".
+// Only the latest ask paints: the category, the phone and the map may each ask at once.
+let nearbyAsked = 0;
+
 async function nearbyList(container, category, position) {
+  const ticket = ++nearbyAsked;
   container.replaceChildren();
   if (!category || !position || !navigator.onLine) return;
   let found;
@@ -18,6 +22,7 @@ async function nearbyList(container, category, position) {
   } catch {
     return; // a hint only: without it the report can still be sent
   }
+  if (ticket !== nearbyAsked) return;
   const items = found.map((report) => {
     const state = h("p", { class: "meta", role: "status" });
     const button = h("button", { type: "button", onclick: async () => {
@@ -83,8 +88,23 @@ function questionFields(category) {
   };
 }
 
+// The categories, kept on the phone: the form opens in the street with no network.
+const CATEGORIES_KEY = "agglo.resident.categories";
+
+async function loadCategories() {
+  try {
+    const categories = await api.get("/categories/");
+    localStorage.setItem(CATEGORIES_KEY, JSON.stringify(categories));
+    return categories;
+  } catch (error) {
+    const kept = localStorage.getItem(CATEGORIES_KEY);
+    if (kept && !(error instanceof api.ApiError && error.status < 500)) return JSON.parse(kept);
+    throw error;
+  }
+}
+
 async function reportScreen(params = new URLSearchParams()) {
-  const categories = (await api.get("/categories/")).filter((c) => c.is_active !== false);
+  const categories = (await loadCategories()).filter((c) => c.is_active !== false);
   // A refused report from the outbox, to correct and send again.
   const editing = params.get("modifier") ? await outbox.find(params.get("modifier")) : null;
   let position = null;
@@ -187,7 +207,10 @@ async function reportScreen(params = new URLSearchParams()) {
     try {
       mapped = await createMap(mapBox);
       mapped.map.on("click", (event) => setPosition(event.latlng.lat, event.latlng.lng));
-      if (position) setPosition(position.latitude, position.longitude);
+      if (position) {
+        marker = mapped.L.marker([position.latitude, position.longitude], { keyboard: false }).addTo(mapped.map);
+        mapped.map.setView([position.latitude, position.longitude], 16);
+      }
     } catch {
       mapBox.hidden = true; // offline at first start: the phone's position still works
     }

@@ -1,11 +1,29 @@
 // The resident app's service worker, served at /citoyen/sw.js (scope /citoyen/). It keeps
 // the app shell (the page, its scripts, styles and icons) so the app opens offline; it
 // never answers for the API: reports wait in the page's IndexedDB outbox instead.
-const CACHE = "agglo-resident-v1";
+const CACHE = "agglo-resident-v2";
 const SHELL = new URL("./", self.location).pathname; // /citoyen/
 
+const isShell = (url) =>
+  url.origin === self.location.origin &&
+  (url.pathname === SHELL || url.pathname.startsWith("/static/app/") ||
+    url.pathname.startsWith(`${SHELL}manifest`) || url.pathname.startsWith(`${SHELL}icon-`));
+
+// The page and what it links (its script, style, icon, manifest): enough to open offline.
+async function keepShell() {
+  const cache = await caches.open(CACHE);
+  const page = await fetch(SHELL, { cache: "no-cache" });
+  if (!page.ok) throw new Error(`${SHELL}: ${page.status}`);
+  const html = await page.clone().text();
+  await cache.put(SHELL, page);
+  const linked = [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"/g)]
+    .map((m) => new URL(m[1], self.location))
+    .filter((url) => url.origin === self.location.origin && isShell(url));
+  await cache.addAll([...new Set(linked.map((url) => url.pathname))]);
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([SHELL])).then(() => self.skipWaiting()));
+  event.waitUntil(keepShell().then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -15,9 +33,6 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-const isShell = (url) =>
-  url.origin === self.location.origin &&
-  (url.pathname === SHELL || url.pathname.startsWith("/static/app/") || url.pathname.startsWith(`${SHELL}manifest`));
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
