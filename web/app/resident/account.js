@@ -1,4 +1,162 @@
-// One's inbox, alerts and account.
-export const routes = [];
-export const publicRoutes = [];
-export const nav = [];
+// One's inbox (with the unread count in the bar and links to what each message is about),
+// alerts (interests and channels), and account: language, data export, deletion, and the
+// password reset request for someone logged out.
+import * as api from "../api.js";
+import { formatDate, lang, setLang, t } from "../i18n.js";
+import { download, errorBox, field, go, h, onSubmit, setFlash, showFlash } from "../ui.js";
+
+// Where a notification leads inside the app (push/links.py names the same link_type).
+function linkOf(notification) {
+  const { link_type: type, link_id: id } = notification;
+  if (type === "signalement") return `#/signalement/${id}`;
+  if (type === "consultation") return `#/concertation/${id}`;
+  if (type === "contribution") return "#/concertations";
+  return null;
+}
+
+// The count in the bar: "Messages (2)".
+export async function paintUnread() {
+  const link = document.querySelector('#nav a[href="#/messages"]');
+  if (!link || !api.currentUser()) return;
+  try {
+    const { unread_count: unread } = await api.get("/notifications/?page_size=1");
+    link.textContent = unread ? t("res.acc.nav.inbox_unread", { count: unread }) : t("res.acc.nav.inbox");
+  } catch {
+    // Offline: the link stays without its count.
+  }
+}
+
+async function inboxScreen() {
+  const page = await api.get("/notifications/?page_size=50");
+  const items = page.results.map((n) => {
+    const target = linkOf(n);
+    const open = async (event) => {
+      if (!n.is_read) {
+        event.preventDefault();
+        await api.post(`/notifications/${n.id}/read/`).catch(() => {});
+        go(target);
+      }
+    };
+    return h("li", { class: `card${n.is_read ? "" : " unread"}` },
+      h("p", {}, n.is_read ? null : h("span", { class: "badge" }, t("res.acc.inbox.new")), " ",
+        target ? h("a", { class: "card-link", href: target, onclick: open }, n.title) : h("strong", {}, n.title)),
+      n.body ? h("p", {}, n.body) : null,
+      h("p", { class: "meta" }, formatDate(n.created_at)),
+    );
+  });
+  const readAll = h("button", { type: "button", onclick: async () => {
+    await api.post("/notifications/read-all/");
+    go("#/messages");
+  } }, t("res.acc.inbox.read_all"));
+  return [
+    showFlash(),
+    h("h1", {}, t("res.acc.inbox.title")),
+    page.unread_count ? h("div", { class: "actions" }, readAll) : null,
+    items.length ? h("ul", { class: "cards", id: "inbox" }, items) : h("p", { class: "meta" }, t("res.acc.inbox.empty")),
+    h("p", { class: "meta" }, t("res.acc.inbox.channel")),
+  ];
+}
+
+const KINDS = ["my_reports", "new_consultation", "contribution_answers", "restitutions", "meeting_reminders"];
+
+function checkboxes(name, options, chosen) {
+  return options.map(([value, label]) => h("label", { class: "check" },
+    h("input", { type: "checkbox", name, value, checked: chosen.includes(value) }), " ", label));
+}
+
+const checked = (form, name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((b) => b.value);
+
+async function accountScreen() {
+  const [me, preferences, communes, themes] = await Promise.all([
+    api.get("/me/"), api.get("/me/preferences/"), api.get("/communes/?page_size=100"), api.get("/consultation-themes/"),
+  ]);
+  const communeList = communes.results || communes;
+
+  const language = h("select", { name: "language" },
+    h("option", { value: "fr" }, "Français"), h("option", { value: "en" }, "English"));
+  language.value = me.language || lang();
+  const languageForm = h("form", { class: "stack", novalidate: true },
+    field("language", t("res.acc.language"), language),
+    h("button", { type: "submit" }, t("res.acc.save")));
+  onSubmit(languageForm, async () => {
+    await api.request("PATCH", "/me/", { json: { language: language.value } });
+    setLang(language.value);
+    setFlash(t("res.acc.saved"));
+    go("#/compte");
+  });
+
+  const channels = preferences.channels || {};
+  const alerts = h("form", { class: "stack", id: "alerts", novalidate: true },
+    h("fieldset", { class: "stack" }, h("legend", {}, t("res.acc.alerts.communes")),
+      h("details", {}, h("summary", {}, t("res.acc.alerts.choose")),
+        checkboxes("communes", communeList.map((c) => [c.insee_code, c.name]), preferences.communes || []))),
+    h("fieldset", { class: "stack" }, h("legend", {}, t("res.acc.alerts.themes")),
+      checkboxes("themes", themes.map((th) => [th.slug, th.name]), preferences.themes || [])),
+    KINDS.map((kind) => h("fieldset", { class: "stack" }, h("legend", {}, t(`res.acc.kind.${kind}`)),
+      checkboxes(`channel-${kind}`, [["push", t("res.acc.channel.push")], ["email", t("res.acc.channel.email")]], channels[kind] || []))),
+    h("p", { class: "meta" }, t("res.acc.inbox.channel")),
+    h("button", { type: "submit" }, t("res.acc.save")));
+  onSubmit(alerts, async () => {
+    await api.request("PATCH", "/me/preferences/", { json: {
+      communes: checked(alerts, "communes"),
+      themes: checked(alerts, "themes"),
+      channels: { ...channels, ...Object.fromEntries(KINDS.map((kind) => [kind, checked(alerts, `channel-${kind}`)])) },
+    } });
+    setFlash(t("res.acc.saved"));
+    go("#/compte");
+  });
+
+  const exportButton = h("button", { type: "button", onclick: () => download("/me/export/", "mes-donnees.json") }, t("res.acc.export"));
+
+  // Deleting takes two taps: the first shows what it does and the button that does it.
+  const confirm = h("div", { class: "stack", hidden: true, id: "delete-confirm" },
+    h("p", {}, t("res.acc.delete.warning")),
+    h("button", { type: "button", class: "danger", onclick: async (event) => {
+      event.target.disabled = true;
+      try {
+        await api.request("DELETE", "/me/");
+        await api.logout();
+        setFlash(t("res.acc.delete.done"));
+        go("#/login");
+      } catch (error) {
+        event.target.disabled = false;
+        confirm.append(errorBox(error));
+      }
+    } }, t("res.acc.delete.confirm")));
+  const deleteButton = h("button", { type: "button", onclick: () => { confirm.hidden = false; deleteButton.hidden = true; } }, t("res.acc.delete"));
+
+  return [
+    showFlash(),
+    h("h1", {}, t("res.acc.title")),
+    h("p", {}, me.email),
+    h("section", { class: "stack" }, h("h2", {}, t("res.acc.language_title")), languageForm),
+    h("section", { class: "stack" }, h("h2", {}, t("res.acc.alerts.title")), alerts),
+    h("section", { class: "stack" }, h("h2", {}, t("res.acc.data")), h("p", { class: "meta" }, t("res.acc.export_help")), exportButton),
+    h("section", { class: "stack" }, h("h2", {}, t("res.acc.delete_title")), deleteButton, confirm),
+  ];
+}
+
+function resetScreen() {
+  const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
+  const done = h("p", { role: "status" });
+  const form = h("form", { class: "stack", novalidate: true },
+    field("reset-email", t("login.email"), email),
+    h("button", { type: "submit", class: "primary" }, t("res.acc.reset.submit")));
+  onSubmit(form, async () => {
+    await api.request("POST", "/auth/password/reset/", { json: { email: email.value.trim() }, auth: false });
+    done.textContent = t("res.acc.reset.sent");
+  });
+  return [h("h1", {}, t("res.acc.reset.title")), form, done, h("p", {}, h("a", { href: "#/login" }, t("res.login.switch")))];
+}
+
+export const routes = [
+  ["/messages", inboxScreen],
+  ["/compte", accountScreen],
+];
+
+export const publicRoutes = [["/mot-de-passe-oublie", resetScreen]];
+
+export const nav = [
+  ["#/messages", "res.acc.nav.inbox"],
+  ["#/compte", "res.acc.nav.account"],
+];

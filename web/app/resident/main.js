@@ -3,7 +3,7 @@
 // each part (reports.js, ...) lists its screens and its links in the bar.
 import * as api from "../api.js";
 import { lang, setLang, t } from "../i18n.js";
-import { errorBox, field, go, h, loading, loginForm, onSubmit, render } from "../ui.js";
+import { errorBox, field, go, h, loading, loginForm, onSubmit, render, showFlash } from "../ui.js";
 import * as account from "./account.js";
 import * as consultations from "./consultations.js";
 import * as outbox from "./outbox.js";
@@ -30,12 +30,15 @@ function renderChrome() {
       ? h("button", { type: "button", class: "link", onclick: async () => { await api.logout(); go("#/login"); } }, t("logout"))
       : h("a", { href: "#/login" }, t("res.nav.login")),
   );
+  account.paintUnread();
 }
 
 function loginScreen() {
   return [
     h("h1", {}, t("login.title")),
+    showFlash(),
     loginForm(() => go("#/nouveau")),
+    h("p", {}, h("a", { href: "#/mot-de-passe-oublie" }, t("res.acc.reset.link"))),
     h("p", {}, t("res.login.or_register"), " ", h("a", { href: "#/inscription" }, t("res.register.switch"))),
   ];
 }
