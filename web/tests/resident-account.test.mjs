@@ -4,21 +4,12 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { ORIGIN, accessible, apiCall, fitsTheScreen, phone, screenshot, tokenFor } from "./support.mjs";
+import { ORIGIN, accessible, eventually, apiCall, fitsTheScreen, phone, screenshot, tokenFor } from "./support.mjs";
 
 const RESIDENT_URL = `${ORIGIN}/citoyen/`;
 const KEY = "agglo.staff.tokens";
 const PASSWORD = "Un-Bon-Mot-2026";
 
-async function eventually(check, what, seconds = 20) {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) assert.fail(`still not true after ${seconds} s: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
 
 test("an agent's move shows in the inbox and on the report's page; then the resident deletes the account", async () => {
   const email = `compte-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.fr`;

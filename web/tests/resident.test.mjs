@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { ORIGIN, accessible, apiCall, fitsTheScreen, phone, screenshot } from "./support.mjs";
+import { ORIGIN, accessible, eventually, apiCall, fitsTheScreen, phone, screenshot } from "./support.mjs";
 
 const RESIDENT_URL = `${ORIGIN}/citoyen/`;
 const KEY = "agglo.staff.tokens";
@@ -43,15 +43,6 @@ const mine = async (token, description) =>
   (await apiCall("GET", "/me/signalements/?page_size=100", { token })).body.results
     .filter((r) => r.description === description);
 
-async function eventually(check, what, seconds = 15) {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) assert.fail(`still not true after ${seconds} s: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
 
 async function fillReport(page, description) {
   await page.getByLabel("Catégorie").selectOption(String(await categoryId("chaussee-degradee")));

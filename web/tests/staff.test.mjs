@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import {
-  APP_URL, accessible, apiCall, fitsTheScreen, logIn, newResident, phone, screenshot, tokenFor,
+  APP_URL, accessible, apiCall, eventually, fitsTheScreen, logIn, newResident, phone, screenshot, tokenFor,
 } from "./support.mjs";
 
 // Outside Nîmes's own streets (its services techniques handle those): the roads direction
@@ -55,15 +55,6 @@ async function inbox(token, reportId) {
   return body.results.filter((n) => n.link_type === "signalement" && n.link_id === String(reportId));
 }
 
-async function eventually(check, what, seconds = 15) {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) assert.fail(`${what} within ${seconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 test("a report filed through the API is acknowledged, then resolved with a photo; the resident's inbox shows both steps", async () => {
   const resident = await residentToken();

@@ -144,3 +144,14 @@ export async function newResident(firstName = "Inès") {
   assert.equal(status, 201, `register ${email}: ${JSON.stringify(body)}`);
   return { email, token: body.access, user: body.user };
 }
+
+// Waits until `check()` gives something true (work done by the task worker, say), or fails.
+export async function eventually(check, what, seconds = 20) {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) assert.fail(`still not true after ${seconds} s: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
