@@ -53,7 +53,7 @@ async function listScreen(params) {
 
 function phasesSection(consultation) {
   if (!consultation.phases.length) return null;
-  return h("section", { id: "phases" },
+  return h("section", { id: "phases", class: "stack" },
     h("h2", {}, t("res.cons.phases")),
     h("ol", { class: "timeline" }, consultation.phases.map((p) => h("li", {},
       h("p", {}, h("strong", {}, p.name)),
@@ -102,14 +102,14 @@ function meetingItem(consultation, meeting, repaint) {
 
 function meetingsSection(consultation) {
   if (!consultation.meetings.length) return null;
-  const section = h("section", { id: "meetings" });
+  const section = h("section", { id: "meetings", class: "stack" });
   const paint = (current, message) => {
-    section.replaceChildren(
+    section.replaceChildren(...[
       h("h2", {}, t("res.cons.meetings")),
       message ? h("p", { class: "flash", role: "status" }, t(message)) : null,
       h("p", {}, h("a", { href: `/api/v1/consultations/${encodeURIComponent(current.slug)}/calendar.ics`, download: `${current.slug}.ics` }, t("res.cons.ics_all"))),
       h("ul", { class: "cards" }, current.meetings.map((m) => meetingItem(current, m, repaint))),
-    );
+    ].filter(Boolean));
   };
   const repaint = async (message) => paint(await api.get(`/consultations/${encodeURIComponent(consultation.slug)}/`), message);
   paint(consultation);
@@ -118,7 +118,7 @@ function meetingsSection(consultation) {
 
 function documentsSection(documents, id = "documents", title = "res.cons.documents") {
   if (!documents?.length) return null;
-  return h("section", { id },
+  return h("section", { id, class: "stack" },
     h("h2", {}, t(title)),
     h("ul", {}, documents.map((d) => h("li", {}, h("a", { href: d.url }, d.title),
       " ", h("span", { class: "meta" }, `(${Math.max(1, Math.round(d.size / 1024))} ko)`)))),
@@ -132,10 +132,10 @@ async function restitutionSection(consultation) {
     restitution = await api.get(`/consultations/${encodeURIComponent(consultation.slug)}/restitution/`);
   } catch (error) {
     if (!(error instanceof api.ApiError) || error.status !== 403) throw error;
-    return h("section", { id: "restitution" }, h("h2", {}, t("res.cons.restitution")), h("p", { class: "meta" }, t("res.cons.restitution_participants")));
+    return h("section", { id: "restitution", class: "stack" }, h("h2", {}, t("res.cons.restitution")), h("p", { class: "meta" }, t("res.cons.restitution_participants")));
   }
   const figures = restitution.key_figures;
-  return h("section", { id: "restitution" },
+  return h("section", { id: "restitution", class: "stack" },
     h("h2", {}, t("res.cons.restitution")),
     h("p", { class: "meta" }, t("res.cons.restitution_at", { date: day(restitution.published_at) })),
     figures ? h("p", {}, t("res.cons.figures", { participants: figures.participants, contributions: figures.contributions })) : null,
@@ -233,7 +233,7 @@ async function contributionsSection(consultation) {
   const user = api.currentUser();
   const kinds = consultation.allowed_kinds.filter((k) => k !== "comment");
   const canComment = consultation.allowed_kinds.includes("comment");
-  const section = h("section", { id: "contributions" });
+  const section = h("section", { id: "contributions", class: "stack" });
   const paint = async (message) => {
     const [page, mine] = await Promise.all([
       api.get(`/consultations/${slug}/contributions/?page_size=100`),
@@ -241,13 +241,13 @@ async function contributionsSection(consultation) {
     ]);
     const reasons = new Map(mine.results.map((c) => [c.id, c]));
     const items = page.results;
-    section.replaceChildren(
+    section.replaceChildren(...[
       h("h2", {}, t("res.cons.contributions", { count: page.count })),
       message ? h("p", { class: "flash", role: "status" }, message) : null,
       form,
       items.length ? h("ul", { class: "cards", id: "contribution-list" }, items.map((c) => contributionItem(consultation, c, reasons, canComment)))
         : h("p", { class: "meta" }, t("res.cons.no_contributions")),
-    );
+    ].filter(Boolean));
   };
   let form = null;
   if (kinds.length && consultation.participation?.is_open) {
