@@ -1,6 +1,6 @@
 // The resident app's consultations (/citoyen/#/concertations) in a phone-sized Chromium:
 // the list anyone may read, contributing under a priori moderation (pending, then published
-// by a moderator), and registering to a meeting.
+// by a moderator, or rejected with the charter's reason), and registering to a meeting.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ORIGIN, accessible, apiCall, fitsTheScreen, phone, screenshot, tokenFor } from "./support.mjs";
@@ -71,7 +71,7 @@ test("anyone reads the open, upcoming and past consultations and is asked to log
   assert.deepEqual(problems, []);
 });
 
-test("a resident's contribution waits for moderation, is published by a moderator; the resident registers to a meeting", async () => {
+test("a resident's contribution waits for moderation, is published by a moderator (another rejected shows the reason); the resident registers to a meeting", async () => {
   const open = await consultations("open");
   const moderated = open.find((c) => c.participation.is_open && c.participation.moderation_mode === "a_priori"
     && c.allowed_kinds.includes("idea"));
@@ -98,9 +98,25 @@ test("a resident's contribution waits for moderation, is published by a moderato
     token: moderator, json: { action: "publish" },
   });
   assert.equal(decision.status, 200, JSON.stringify(decision.body));
+  // Another one, written from the phone app and rejected: its author reads the charter's reason.
+  const offTopic = `Hors sujet ${Date.now()}`;
+  const written2 = await apiCall("POST", `/consultations/${moderated.slug}/contributions/`, {
+    token: who.token, json: { kind: "idea", body: offTopic },
+  });
+  assert.equal(written2.status, 201, JSON.stringify(written2.body));
+  const charter = (await apiCall("GET", `/organisations/${moderated.organisation.slug}/charter/`)).body;
+  const rejected = await apiCall("POST", `/moderation/contributions/${written2.body.id}/decision/`, {
+    token: moderator, json: { action: "reject", reason: charter[0].id, message: "Merci de rester sur le sujet." },
+  });
+  assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
   await page.reload();
   await item.locator("[data-state=published]", { hasText: "Publiée" }).waitFor();
   assert.equal(await item.getByText("En attente de modération").count(), 0);
+  const refusal = page.locator("#contribution-list li", { hasText: offTopic }).locator("[data-state=rejected]");
+  await refusal.waitFor();
+  const said = await refusal.textContent();
+  assert.ok(said.includes("Refusée") && said.includes(charter[0].label) && said.includes(charter[0].article)
+    && said.includes("Merci de rester sur le sujet."), said);
 
   if (withMeeting.slug !== moderated.slug) {
     await page.goto(`${RESIDENT_URL}#/concertation/${withMeeting.slug}`);
