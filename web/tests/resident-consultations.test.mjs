@@ -68,6 +68,15 @@ test("anyone reads the open, upcoming and past consultations and is asked to log
   assert.equal(await page.locator("#contribute textarea").count(), 0);
   assert.equal(await page.locator("#nav a", { hasText: "Concertations" }).count(), 1);
   assert.equal(await page.locator("main").evaluate((m) => m.textContent.includes("null")), false);
+
+  // Logging in from there leads back to the consultation, now with the form to contribute.
+  const who = await resident("Lina");
+  await page.getByRole("link", { name: "Connectez-vous pour contribuer" }).click();
+  await page.getByLabel("Adresse e-mail").fill(who.email);
+  await page.getByLabel("Mot de passe").fill("Un-Bon-Mot-2026");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("heading", { name: local.title, level: 1 }).waitFor();
+  await page.locator("#contribute textarea").first().waitFor();
   assert.deepEqual(problems, []);
 });
 

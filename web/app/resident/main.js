@@ -33,11 +33,20 @@ function renderChrome() {
   account.paintUnread();
 }
 
+// After logging in or registering, back to the screen that asked for it (a consultation's
+// "log in to contribute", say); the report form otherwise.
+const RETURN_KEY = "agglo.resident.return";
+const AUTH_PATHS = new Set(["/login", "/inscription", "/mot-de-passe-oublie"]);
+const goBack = () => {
+  const back = sessionStorage.getItem(RETURN_KEY);
+  go(back && back !== "#/" && back !== "#" ? back : "#/nouveau");
+};
+
 function loginScreen() {
   return [
     h("h1", {}, t("login.title")),
     showFlash(),
-    loginForm(() => go("#/nouveau")),
+    loginForm(goBack),
     h("p", {}, h("a", { href: "#/mot-de-passe-oublie" }, t("res.acc.reset.link"))),
     h("p", {}, t("res.login.or_register"), " ", h("a", { href: "#/inscription" }, t("res.register.switch"))),
   ];
@@ -55,7 +64,7 @@ function registerScreen() {
   );
   onSubmit(form, async () => {
     await api.register({ email: email.value.trim(), password: password.value, first_name: firstName.value.trim(), language: lang() });
-    go("#/nouveau");
+    goBack();
   });
   return [h("h1", {}, t("res.register.title")), form, h("p", {}, h("a", { href: "#/login" }, t("res.login.switch")))];
 }
@@ -72,6 +81,7 @@ async function route() {
   renderChrome();
   const [path, search] = (location.hash.slice(1) || "/").split("?");
   const params = new URLSearchParams(search || "");
+  if (!AUTH_PATHS.has(path)) sessionStorage.setItem(RETURN_KEY, location.hash);
   if (path === "/inscription" && !api.currentUser()) return render(registerScreen);
   const open = matchRoute(publicRoutes, path);
   const found = open || (api.currentUser() && path !== "/login" ? matchRoute(routes, path) || matchRoute(routes, "/") : null);
