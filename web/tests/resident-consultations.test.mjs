@@ -60,6 +60,15 @@ test("anyone reads the open, upcoming and past consultations and is asked to log
     await accessible(page, "a restitution");
   }
 
+  // The open ones on the map: every perimeter the API draws.
+  const drawn = (await apiCall("GET", "/consultations/map/?status=open")).body.features.filter((f) => f.geometry);
+  await page.goto(`${RESIDENT_URL}#/concertations?statut=open`);
+  await page.getByRole("link", { name: "Voir sur la carte" }).click();
+  await page.locator("#consultations-map-status", { hasText: `${drawn.length} concertation(s) sur la carte` }).waitFor();
+  assert.ok(await page.locator("#consultations-map path.leaflet-interactive").count() >= drawn.length);
+  await accessible(page, "the consultations' map");
+  await fitsTheScreen(page);
+
   const local = open.find((c) => !c.is_relayed && c.allowed_kinds.length);
   await page.goto(`${RESIDENT_URL}#/concertations?statut=open`);
   await page.getByRole("link", { name: local.title }).click();

@@ -1,6 +1,11 @@
 // The resident app's strings for resident/consultations.js.
 export default {
   fr: {
+    "res.cons.map": "Carte des concertations",
+    "res.cons.map_count": "{count} concertation(s) sur la carte",
+    "res.cons.map_offline": "La carte n’est pas disponible sans connexion.",
+    "res.cons.as_map": "Voir sur la carte",
+    "res.cons.as_list": "Voir la liste",
     "res.cons.nav": "Concertations",
     "res.cons.title": "Concertations",
     "res.cons.tabs": "Concertations par période",
@@ -78,6 +83,11 @@ export default {
     "res.cons.comment_submit": "Commenter",
   },
   en: {
+    "res.cons.map": "Map of consultations",
+    "res.cons.map_count": "{count} consultation(s) on the map",
+    "res.cons.map_offline": "The map is not available offline.",
+    "res.cons.as_map": "Show on the map",
+    "res.cons.as_list": "Show the list",
     "res.cons.nav": "Consultations",
     "res.cons.title": "Consultations",
     "res.cons.tabs": "Consultations by period",

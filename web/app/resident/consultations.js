@@ -1,6 +1,7 @@
 // Consultations for residents: open, upcoming and past ones, a consultation's page, taking part.
 import * as api from "../api.js";
 import { formatDate, lang, t } from "../i18n.js";
+import { createMap } from "../map.js";
 import { errorBox, h, onSubmit } from "../ui.js";
 
 const TABS = { open: ["open"], upcoming: ["upcoming"], past: ["closed", "restitution"] };
@@ -37,17 +38,52 @@ function card(c) {
   );
 }
 
+// The consultations of a tab on the map, each perimeter opening the consultation's page
+// (one with no perimeter drawn is in the list only).
+function consultationsMap(statuses) {
+  const box = h("div", { class: "map", id: "consultations-map", role: "region", "aria-label": t("res.cons.map") });
+  const status = h("p", { class: "meta", role: "status", id: "consultations-map-status" });
+  setTimeout(async () => {
+    try {
+      const [{ L, map }, ...collections] = await Promise.all([
+        createMap(box),
+        ...statuses.map((s) => api.request("GET", `/consultations/map/?status=${s}`, { headers: { Accept: "application/geo+json" } })),
+      ]);
+      const features = collections.flatMap((c) => c.features).filter((f) => f.geometry);
+      const layer = L.geoJSON({ type: "FeatureCollection", features }, {
+        style: { color: "#000091", weight: 2, fillOpacity: 0.15 },
+        onEachFeature: (feature, shape) => {
+          const link = h("a", { href: `#/concertation/${encodeURIComponent(feature.id)}` }, feature.properties.title);
+          shape.bindPopup(link);
+        },
+      }).addTo(map);
+      if (features.length) map.fitBounds(layer.getBounds(), { maxZoom: 14 });
+      status.textContent = t("res.cons.map_count", { count: features.length });
+    } catch {
+      status.textContent = t("res.cons.map_offline");
+    }
+  }, 0);
+  return [status, box];
+}
+
 async function listScreen(params) {
   const tab = TABS[params.get("statut")] ? params.get("statut") : "open";
-  const pages = await Promise.all(TABS[tab].map((status) => api.get(`/consultations/?status=${status}&page_size=100`)));
+  const onMap = params.get("vue") === "carte";
+  const pages = onMap ? [] : await Promise.all(TABS[tab].map((status) => api.get(`/consultations/?status=${status}&page_size=100`)));
   const found = pages.flatMap((p) => p.results);
   if (tab === "past") found.sort((a, b) => (b.closes_at || "").localeCompare(a.closes_at || ""));
+  const here = (view) => `#/concertations?statut=${tab}${view ? `&vue=${view}` : ""}`;
   return [
     h("h1", {}, t("res.cons.title")),
     h("nav", { class: "tabs", "aria-label": t("res.cons.tabs") }, Object.keys(TABS).map((key) =>
-      h("a", { href: `#/concertations?statut=${key}`, "aria-current": key === tab ? "page" : null }, t(`res.cons.tab.${key}`)))),
-    h("p", { class: "meta", role: "status" }, t("res.cons.count", { count: found.length })),
-    found.length ? h("ul", { class: "cards", id: "consultations" }, found.map(card)) : h("p", { class: "meta" }, t(`res.cons.empty.${tab}`)),
+      h("a", { href: `#/concertations?statut=${key}${onMap ? "&vue=carte" : ""}`, "aria-current": key === tab ? "page" : null }, t(`res.cons.tab.${key}`)))),
+    h("p", {}, onMap
+      ? h("a", { href: here(null) }, t("res.cons.as_list"))
+      : h("a", { href: here("carte") }, t("res.cons.as_map"))),
+    onMap ? consultationsMap(TABS[tab]) : [
+      h("p", { class: "meta", role: "status" }, t("res.cons.count", { count: found.length })),
+      found.length ? h("ul", { class: "cards", id: "consultations" }, found.map(card)) : h("p", { class: "meta" }, t(`res.cons.empty.${tab}`)),
+    ],
   ];
 }
 
