@@ -5,6 +5,15 @@ from __future__ import annotations
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A commune's boundaries: thousands of vertices each with real (IGN) data, read only where
+# they are drawn; lists that show a name, a code or a postcode leave them out.
+BOUNDARIES = ("geometry", "geometry_simplified")
+
+
+class CommuneQuerySet(models.QuerySet):
+    def without_boundaries(self) -> CommuneQuerySet:
+        return self.defer(*BOUNDARIES)
+
 
 class Commune(models.Model):
     insee_code = models.CharField(_("INSEE code"), max_length=5, unique=True)
@@ -30,6 +39,8 @@ class Commune(models.Model):
         help_text=_("The collectivité that is this commune."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commune")

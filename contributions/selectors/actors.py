@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from backend.models import OrganisationRole
 from contributions.models import Actor
 from contributions.selectors._common import _logged_in
+from geo.models import Commune
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -27,7 +28,9 @@ def can_validate_actors(*, user: User | AnonymousUser | None) -> bool:
 
 def actors_visible(*, user: User | AnonymousUser | None) -> QuerySet[Actor]:
     """The public directory; plus one's own actors; everything for those who validate."""
-    queryset = Actor.objects.prefetch_related("communes", "themes")
+    queryset = Actor.objects.prefetch_related(
+        Prefetch("communes", queryset=Commune.objects.without_boundaries()), "themes"
+    )
     if can_validate_actors(user=user):
         return queryset
     if _logged_in(user):

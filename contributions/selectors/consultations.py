@@ -23,6 +23,7 @@ from django.db.models import (
 from backend.models import Membership, OrganisationRole
 from contributions.models import Consultation, ConsultationFollow, Meeting, MeetingRegistration
 from contributions.selectors._common import _logged_in
+from geo.models import Commune
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -51,18 +52,24 @@ def can_publish(*, user: User | AnonymousUser | None, consultation: Consultation
     )
 
 
-def consultation_list(*, user: User | AnonymousUser | None) -> QuerySet[Consultation]:
-    """Consultations a person may read, with what list pages show and whether they follow."""
+def consultation_list(
+    *, user: User | AnonymousUser | None, boundaries: bool = False
+) -> QuerySet[Consultation]:
+    """Consultations a person may read, with what list pages show and whether they follow.
+
+    ``boundaries``: with their communes' outlines, for a map of their perimeters.
+    """
     if _logged_in(user):
         following = Exists(
             ConsultationFollow.objects.filter(consultation=OuterRef("pk"), user=user)
         )
     else:
         following = Value(False, output_field=BooleanField())
+    communes = Commune.objects.all() if boundaries else Commune.objects.without_boundaries()
     return (
         Consultation.objects.visible_to(user)
         .select_related("organisation", "direction")
-        .prefetch_related("themes", "communes")
+        .prefetch_related("themes", Prefetch("communes", queryset=communes))
         .annotate(following=following)
     )
 

@@ -55,7 +55,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Consultation]:
         if self.action == "retrieve" or self.action in ("follow", "publish"):
             return consultation_detail(user=self.request.user)
-        queryset = consultation_list(user=self.request.user)
+        queryset = consultation_list(user=self.request.user, boundaries=self.action == "map")
         query = ConsultationQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         if "radius" in query.validated_data:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backend.models import Direction
+from geo.models import BOUNDARIES
 from signalements.models.categories import Category, RoutingRule
 from signalements.models.photos import Photo
 
@@ -121,7 +122,7 @@ class SignalementQuerySet(models.QuerySet["Signalement"]):
         )
         return (
             self.select_related("category__theme", "commune", "direction", "reporter")
-            .defer("commune__geometry", "commune__geometry_simplified")
+            .defer(*(f"commune__{name}" for name in BOUNDARIES))
             .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "id")))
             .annotate(supporters_count=Coalesce(Subquery(supporters[:1]), 0))
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.parsers import parse_int
+from geo.models import BOUNDARIES
 from signalements.models import (
     Category,
     Photo,
@@ -161,6 +162,7 @@ def _public_requests() -> SignalementQuerySet:
     return (
         Signalement.objects.public()
         .select_related("category", "commune", "direction")
+        .defer(*(f"commune__{name}" for name in BOUNDARIES))
         .prefetch_related(
             Prefetch(
                 "photos",
