@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from contributions.models import Consultation
 from contributions.selectors.consultations import public_url
+from geo.models import Commune
 
 FEED_VERSION = "1.0"
 
@@ -22,7 +24,11 @@ def consultation_feed(*, feed_url: str) -> dict[str, Any]:
         Consultation.objects.published()
         .filter(external_url="")
         .select_related("organisation")
-        .prefetch_related("themes", "communes", "meetings")
+        .prefetch_related(
+            "themes",
+            Prefetch("communes", queryset=Commune.objects.without_boundaries()),
+            "meetings",
+        )
         .order_by("-opens_at", "pk")
     )
     items = []

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contributions.models import Consultation
+from signalements.models import Category
 from tests.signalements.factories import file_report
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,10 @@ PUBLIC_LISTS = [
     "/api/v1/consultations/",
     "/api/v1/communes/",
     "/api/v1/actors/",
+    "/api/v1/consultations/{consultation}/contributions/",
+    "/api/v1/consultations/feed.json",
+    "/api/v1/consultations/feed.atom",
+    "/api/v1/signalements/nearby/?latitude=43.8367&longitude=4.3601&category={category}",
 ]
 AGENT_LISTS = [
     "/api/v1/agent/signalements/",
@@ -36,6 +41,10 @@ RESIDENT_LISTS = ["/api/v1/me/signalements/"]
 
 
 def boundaries_read(client, url: str) -> list[str]:
+    url = url.format(
+        consultation=Consultation.objects.published().first().slug,
+        category=Category.objects.filter(is_active=True).first().pk,
+    )
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, HTTP_ACCEPT="*/*")
         if response.streaming:  # exports are written while they are read
