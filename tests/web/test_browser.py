@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 from PIL import ExifTags, Image
 
+from backend.throttling import ScopedRateThrottle
 from tests.helpers import ROOT, child_database_url
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -58,8 +59,14 @@ def task_worker(committed_db, settings, tmp_path):
     not PLAYWRIGHT.exists() or not shutil.which("node"),
     reason="node and web/node_modules (playwright-core) come from scripts/bootstrap.sh",
 )
-def test_the_staff_app_works_in_a_real_browser(task_worker, live_server, settings, tmp_path):
+def test_the_staff_app_works_in_a_real_browser(
+    task_worker, live_server, settings, tmp_path, monkeypatch
+):
     settings.MAP_TILES_URL = ""
+    # One address plays dozens of people here (registrations, logins, refreshes): the
+    # per-address limit of the auth endpoints (20 a minute, tests/trust/test_throttles.py)
+    # would refuse them at whatever minute the files happen to reach it.
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "auth", "10000/min")
     # The bundle the page loads, built from the modules as they are now.
     build = subprocess.run(
         ["npm", "run", "--silent", "build"], cwd=ROOT / "web", capture_output=True, text=True

@@ -287,7 +287,14 @@ test("a photo opens large over the report and closes again", async () => {
   const dialog = page.locator("dialog.lightbox[open]");
   await dialog.waitFor();
   assert.equal(await dialog.locator("img").getAttribute("src"), photo.large_url);
-  assert.ok(await dialog.locator("img").evaluate((img) => img.complete && img.naturalWidth > 0), "the large photo is shown");
+  // Shown once loaded (a slow machine may still be fetching it when the dialog opens).
+  const shown = await dialog.locator("img").evaluate((img) => (img.complete
+    ? img.naturalWidth > 0
+    : new Promise((resolve) => {
+      img.addEventListener("load", () => resolve(img.naturalWidth > 0), { once: true });
+      img.addEventListener("error", () => resolve(false), { once: true });
+    })));
+  assert.ok(shown, "the large photo is shown");
   await screenshot(page, "agent-photo");
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
