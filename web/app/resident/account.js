@@ -5,13 +5,27 @@ import * as api from "../api.js";
 import { formatDate, lang, setLang, t } from "../i18n.js";
 import { download, errorBox, field, go, h, onSubmit, setFlash, showFlash } from "../ui.js";
 
-// Where a notification leads inside the app (push/links.py names the same link_type).
-function linkOf(notification) {
+// Where a notification leads inside the app, from the `link_type` and `link_id` the API
+// gives (push/links.py): a report's page, a consultation's page (its slug), and for a
+// contribution the page of its consultation, found through /contributions/<id>/.
+function linkOf(notification, consultationOf) {
   const { link_type: type, link_id: id } = notification;
-  if (type === "signalement") return `#/signalement/${id}`;
-  if (type === "consultation") return `#/concertation/${id}`;
-  if (type === "contribution") return "#/concertations";
+  if (type === "signalement" || type === "agent-signalement") return `#/signalement/${encodeURIComponent(id)}`;
+  if (type === "consultation") return `#/concertation/${encodeURIComponent(id)}`;
+  if (type === "contribution") {
+    const slug = consultationOf.get(id);
+    return slug ? `#/concertation/${encodeURIComponent(slug)}` : "#/concertations";
+  }
   return null;
+}
+
+// The consultation of each contribution the inbox names (one request per contribution;
+// one that can no longer be read leads to the list of consultations).
+async function consultationsOf(notifications) {
+  const ids = [...new Set(notifications.filter((n) => n.link_type === "contribution").map((n) => n.link_id))];
+  const found = await Promise.all(ids.map((id) =>
+    api.get(`/contributions/${encodeURIComponent(id)}/`).then((c) => [id, c.consultation], () => [id, null])));
+  return new Map(found);
 }
 
 // The count in the bar: "Messages (2)".
@@ -26,10 +40,12 @@ export async function paintUnread() {
   }
 }
 
-async function inboxScreen() {
-  const page = await api.get("/notifications/?page_size=50");
+async function inboxScreen(params) {
+  const cursor = params.get("cursor");
+  const page = await api.get(`/notifications/?page_size=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+  const consultationOf = await consultationsOf(page.results);
   const items = page.results.map((n) => {
-    const target = linkOf(n);
+    const target = linkOf(n, consultationOf);
     const open = async (event) => {
       if (!n.is_read) {
         event.preventDefault();
@@ -37,24 +53,33 @@ async function inboxScreen() {
         go(target);
       }
     };
+    const title = h("span", { class: "title" }, n.title);
     return h("li", { class: `card${n.is_read ? "" : " unread"}` },
-      h("p", {}, n.is_read ? null : h("span", { class: "badge" }, t("res.acc.inbox.new")), " ",
-        target ? h("a", { class: "card-link", href: target, onclick: open }, n.title) : h("strong", {}, n.title)),
+      target ? h("a", { class: "card-link", href: target, onclick: open }, title) : h("strong", {}, n.title),
       n.body ? h("p", {}, n.body) : null,
-      h("p", { class: "meta" }, formatDate(n.created_at)),
+      h("p", { class: "meta" }, n.is_read ? null : h("span", { class: "badge" }, t("res.acc.inbox.new")), formatDate(n.created_at)),
     );
   });
   const readAll = h("button", { type: "button", onclick: async () => {
-    await api.post("/notifications/read-all/");
+    readAll.disabled = true;
+    await api.post("/notifications/read-all/").catch((error) => setFlash(error));
     go("#/messages");
   } }, t("res.acc.inbox.read_all"));
   return [
     showFlash(),
     h("h1", {}, t("res.acc.inbox.title")),
-    page.unread_count ? h("div", { class: "actions" }, readAll) : null,
-    items.length ? h("ul", { class: "cards", id: "inbox" }, items) : h("p", { class: "meta" }, t("res.acc.inbox.empty")),
-    h("p", { class: "meta" }, t("res.acc.inbox.channel")),
+    h("div", { class: "stack" },
+      page.unread_count ? h("div", { class: "actions" }, readAll) : null,
+      items.length ? h("ul", { class: "cards", id: "inbox" }, items) : h("p", { class: "meta" }, t("res.acc.inbox.empty")),
+      olderLink(page.next),
+      h("p", { class: "meta" }, t("res.acc.inbox.channel"))),
   ];
+}
+
+// The API's next page is a cursor; the inbox keeps it in its own address.
+function olderLink(next) {
+  const cursor = next && new URL(next, location.href).searchParams.get("cursor");
+  return cursor ? h("p", {}, h("a", { href: `#/messages?cursor=${encodeURIComponent(cursor)}` }, t("res.acc.inbox.older"))) : null;
 }
 
 const KINDS = ["my_reports", "new_consultation", "contribution_answers", "restitutions", "meeting_reminders"];
@@ -106,6 +131,27 @@ async function accountScreen() {
     go("#/compte");
   });
 
+  // Changing the password ends every session, this one too: the app logs in again with it.
+  const oldPassword = h("input", { type: "password", name: "old_password", autocomplete: "current-password", required: true });
+  const newPassword = h("input", { type: "password", name: "new_password", autocomplete: "new-password", required: true });
+  const passwordForm = h("form", { class: "stack", id: "password", novalidate: true },
+    field("old_password", t("res.acc.password.old"), oldPassword),
+    field("new_password", t("res.acc.password.new"), newPassword),
+    h("button", { type: "submit" }, t("res.acc.password.submit")));
+  onSubmit(passwordForm, async () => {
+    await api.post("/me/password/", { old_password: oldPassword.value, new_password: newPassword.value });
+    try {
+      await api.login(me.email, newPassword.value);
+    } catch {
+      await api.logout();
+      setFlash(t("res.acc.password.log_in_again"));
+      go("#/login");
+      return;
+    }
+    setFlash(t("res.acc.password.changed"));
+    go("#/compte");
+  });
+
   const exportButton = h("button", { type: "button", onclick: () => download("/me/export/", "mes-donnees.json") }, t("res.acc.export"));
 
   // Deleting takes two taps: the first shows what it does and the button that does it.
@@ -131,6 +177,7 @@ async function accountScreen() {
     h("p", {}, me.email),
     h("section", { class: "stack" }, h("h2", {}, t("res.acc.language_title")), languageForm),
     h("section", { class: "stack" }, h("h2", {}, t("res.acc.alerts.title")), alerts),
+    h("section", { class: "stack" }, h("h2", {}, t("res.acc.password.title")), passwordForm),
     h("section", { class: "stack" }, h("h2", {}, t("res.acc.data")), h("p", { class: "meta" }, t("res.acc.export_help")), exportButton),
     h("section", { class: "stack" }, h("h2", {}, t("res.acc.delete_title")), deleteButton, confirm),
   ];
@@ -150,7 +197,7 @@ function resetScreen() {
 }
 
 export const routes = [
-  ["/messages", inboxScreen],
+  ["/messages", (_, params) => inboxScreen(params)],
   ["/compte", accountScreen],
 ];
 
