@@ -71,13 +71,15 @@ test("an agent's moves show in the inbox and on the report's page; then the resi
   assert.ok(read.is_read, "opening it marked it read");
   assert.equal(await unread(token), count - 1);
 
-  // Back in the inbox, one fewer in the bar; then all read at once.
+  // Back in the inbox, one fewer in the bar; the other is marked read without opening it.
   await page.goto(`${RESIDENT_URL}#/messages`);
   await page.locator("#nav a", { hasText: `Messages (${count - 1})` }).waitFor();
-  await page.getByRole("button", { name: "Tout marquer comme lu" }).click();
-  await page.locator("#nav a", { hasText: /^Messages$/ }).waitFor();
-  await eventually(async () => (await page.locator("#inbox li.unread").count()) === 0, "no unread message painted");
-  assert.equal(await unread(token), 0);
+  const older = notices[1];
+  await page.getByRole("button", { name: `Marquer comme lu : ${older.title}` }).click();
+  await page.locator("#nav a", { hasText: count - 2 ? `Messages (${count - 2})` : /^Messages$/ }).waitFor();
+  await page.locator("#inbox li:not(.unread)", { hasText: older.title }).waitFor();
+  assert.ok((await apiCall("GET", "/notifications/", { token })).body.results.find((n) => n.id === older.id).is_read);
+  assert.equal(await unread(token), count - 2);
 
   // Alerts: a commune and e-mail for my reports, kept by the API.
   await page.goto(`${RESIDENT_URL}#/compte`);
@@ -182,6 +184,11 @@ test("a moderator's decisions on a contribution lead from the inbox to its consu
     const link = page.locator("#inbox li", { hasText: notice.title }).getByRole("link");
     assert.equal(await link.getAttribute("href"), `#/concertation/${moderated.slug}`, notice.title);
   }
+  await page.locator("#nav a", { hasText: /^Messages \(\d+\)$/ }).waitFor();
+  await page.getByRole("button", { name: "Tout marquer comme lu" }).click();
+  await page.locator("#nav a", { hasText: /^Messages$/ }).waitFor();
+  await eventually(async () => (await page.locator("#inbox li.unread").count()) === 0, "no unread message painted");
+  assert.equal(await unread(token), 0);
   await page.locator("#inbox li", { hasText: notices[0].title }).getByRole("link").click();
   await page.getByRole("heading", { name: moderated.title, level: 1 }).waitFor();
   assert.deepEqual(problems, []);

@@ -58,6 +58,11 @@ async function inboxScreen(params) {
       target ? h("a", { class: "card-link", href: target, onclick: open }, title) : h("strong", {}, n.title),
       n.body ? h("p", {}, n.body) : null,
       h("p", { class: "meta" }, n.is_read ? null : h("span", { class: "badge" }, t("res.acc.inbox.new")), formatDate(n.created_at)),
+      n.is_read ? null : h("button", { type: "button", "aria-label": t("res.acc.inbox.mark_read_named", { title: n.title }), onclick: async (event) => {
+        event.target.disabled = true;
+        await api.post(`/notifications/${n.id}/read/`).catch((error) => setFlash(error));
+        go(location.hash);
+      } }, t("res.acc.inbox.mark_read")),
     );
   });
   const readAll = h("button", { type: "button", onclick: async () => {
@@ -117,7 +122,8 @@ async function accountScreen() {
         checkboxes("communes", communeList.map((c) => [c.insee_code, c.name]), preferences.communes || []))),
     h("fieldset", { class: "stack" }, h("legend", {}, t("res.acc.alerts.themes")),
       checkboxes("themes", themes.map((th) => [th.slug, th.name]), preferences.themes || [])),
-    KINDS.map((kind) => h("fieldset", { class: "stack" }, h("legend", {}, t(`res.acc.kind.${kind}`)),
+    h("h3", {}, t("res.acc.alerts.channels")),
+    KINDS.map((kind) => h("fieldset", { class: "checks-inline" }, h("legend", {}, t(`res.acc.kind.${kind}`)),
       checkboxes(`channel-${kind}`, [["push", t("res.acc.channel.push")], ["email", t("res.acc.channel.email")]], channels[kind] || []))),
     h("p", { class: "meta" }, t("res.acc.inbox.channel")),
     h("button", { type: "submit" }, t("res.acc.save")));
@@ -175,11 +181,11 @@ async function accountScreen() {
     showFlash(),
     h("h1", {}, t("res.acc.title")),
     h("p", {}, me.email),
-    h("section", { class: "stack" }, h("h2", {}, t("res.acc.language_title")), languageForm),
-    h("section", { class: "stack" }, h("h2", {}, t("res.acc.alerts.title")), alerts),
-    h("section", { class: "stack" }, h("h2", {}, t("res.acc.password.title")), passwordForm),
-    h("section", { class: "stack" }, h("h2", {}, t("res.acc.data")), h("p", { class: "meta" }, t("res.acc.export_help")), exportButton),
-    h("section", { class: "stack" }, h("h2", {}, t("res.acc.delete_title")), deleteButton, confirm),
+    h("section", { class: "panel stack" }, h("h2", {}, t("res.acc.language_title")), languageForm),
+    h("section", { class: "panel stack" }, h("h2", {}, t("res.acc.alerts.title")), alerts),
+    h("section", { class: "panel stack" }, h("h2", {}, t("res.acc.password.title")), passwordForm),
+    h("section", { class: "panel stack" }, h("h2", {}, t("res.acc.data")), h("p", { class: "meta" }, t("res.acc.export_help")), exportButton),
+    h("section", { class: "panel stack" }, h("h2", {}, t("res.acc.delete_title")), deleteButton, confirm),
   ];
 }
 
