@@ -145,6 +145,13 @@ test("an agent's moves show in the inbox and on the report's page; then the resi
   await page.getByRole("status").filter({ hasText: "Si un compte existe à cette adresse" }).waitFor();
   await accessible(page, "the forgotten-password form");
   await fitsTheScreen(page);
+  // The e-mail's link opens the form for a new password; a link that is not the API's is refused.
+  await page.goto(`${RESIDENT_URL}#/reinitialiser-mot-de-passe?uid=MTIzNDU2&token=pas-un-jeton`);
+  await page.locator("h1", { hasText: "Choisir un nouveau mot de passe" }).waitFor();
+  await page.getByLabel("Nouveau mot de passe").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Enregistrer le mot de passe" }).click();
+  await page.getByRole("alert").filter({ hasText: "Ce lien de réinitialisation est invalide ou a expiré." }).waitFor();
+  await accessible(page, "the new password form");
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -190,6 +197,10 @@ test("a moderator's decisions on a contribution lead from the inbox to its consu
   await eventually(async () => (await page.locator("#inbox li.unread").count()) === 0, "no unread message painted");
   assert.equal(await unread(token), 0);
   await page.locator("#inbox li", { hasText: notices[0].title }).getByRole("link").click();
+  await page.getByRole("heading", { name: moderated.title, level: 1 }).waitFor();
+  // The API's own link (link_url, {FRONTEND_URL}/contribution/<id>) opens the same page in the app.
+  await page.goto(`${RESIDENT_URL}#${new URL(notices[1].link_url).pathname}`);
+  await page.waitForURL(`${RESIDENT_URL}#/concertation/${moderated.slug}`);
   await page.getByRole("heading", { name: moderated.title, level: 1 }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();

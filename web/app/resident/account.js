@@ -202,12 +202,49 @@ function resetScreen() {
   return [h("h1", {}, t("res.acc.reset.title")), form, done, h("p", {}, h("a", { href: "#/login" }, t("res.login.switch")))];
 }
 
+// The page of the reset e-mail's link ({FRONTEND_URL}/reinitialiser-mot-de-passe?uid=&token=).
+function resetConfirmScreen(params) {
+  const title = h("h1", {}, t("res.acc.reset_confirm.title"));
+  if (api.currentUser()) return [title, h("p", {}, t("res.acc.reset_confirm.logged_in")), h("p", {}, h("a", { href: "#/compte" }, t("res.acc.nav.account")))];
+  const uid = params.get("uid") || "";
+  const token = params.get("token") || "";
+  if (!uid || !token) return [title, h("p", {}, t("res.acc.reset_confirm.incomplete")), h("p", {}, h("a", { href: "#/mot-de-passe-oublie" }, t("res.acc.reset.link")))];
+  const password = h("input", { type: "password", name: "new_password", autocomplete: "new-password", required: true });
+  const form = h("form", { class: "stack", novalidate: true },
+    field("reset-new-password", t("res.acc.password.new"), password),
+    h("button", { type: "submit", class: "primary" }, t("res.acc.reset_confirm.submit")));
+  onSubmit(form, async () => {
+    await api.request("POST", "/auth/password/reset/confirm/", { json: { uid, token, new_password: password.value }, auth: false });
+    setFlash(t("res.acc.reset_confirm.done"));
+    go("#/login");
+  });
+  return [title, form, h("p", {}, h("a", { href: "#/mot-de-passe-oublie" }, t("res.acc.reset_confirm.again")))];
+}
+
+// The web pages the API names in `link_url` ({FRONTEND_URL}/{link_type}/{link_id}): with
+// FRONTEND_URL set to this app followed by "#", each one opens the app's own screen.
+async function consultationLink(match) {
+  location.replace(`#/concertation/${encodeURIComponent(match[1])}`);
+  return [];
+}
+
+async function contributionLink(match) {
+  const contribution = await api.get(`/contributions/${encodeURIComponent(match[1])}/`).catch(() => null);
+  location.replace(contribution ? `#/concertation/${encodeURIComponent(contribution.consultation)}` : "#/concertations");
+  return [];
+}
+
 export const routes = [
   ["/messages", (_, params) => inboxScreen(params)],
   ["/compte", accountScreen],
 ];
 
-export const publicRoutes = [["/mot-de-passe-oublie", resetScreen]];
+export const publicRoutes = [
+  ["/mot-de-passe-oublie", resetScreen],
+  ["/reinitialiser-mot-de-passe", (_, params) => resetConfirmScreen(params)],
+  [/^\/consultation\/([\w-]+)$/, consultationLink],
+  [/^\/contribution\/(\d+)$/, contributionLink],
+];
 
 export const nav = [
   ["#/messages", "res.acc.nav.inbox"],
