@@ -1,6 +1,6 @@
 // One's inbox (with the unread count in the bar and links to what each message is about),
-// alerts (interests and channels), and account: language, data export, deletion, and the
-// password reset request for someone logged out.
+// alerts (interests and channels), and account: language, password, data export, deletion;
+// and for someone logged out, the password reset request and the reset e-mail's page.
 import * as api from "../api.js";
 import { formatDate, lang, setLang, t } from "../i18n.js";
 import { download, errorBox, field, go, h, onSubmit, setFlash, showFlash } from "../ui.js";
@@ -158,7 +158,17 @@ async function accountScreen() {
     go("#/compte");
   });
 
-  const exportButton = h("button", { type: "button", onclick: () => download("/me/export/", "mes-donnees.json") }, t("res.acc.export"));
+  const exportButton = h("button", { type: "button", onclick: async () => {
+    exportButton.disabled = true;
+    exportButton.parentNode.querySelector(".error")?.remove();
+    try {
+      await download("/me/export/", "mes-donnees.json");
+    } catch (error) {
+      exportButton.after(errorBox(error));
+    } finally {
+      exportButton.disabled = false;
+    }
+  } }, t("res.acc.export"));
 
   // Deleting takes two taps: the first shows what it does and the button that does it.
   const confirm = h("div", { class: "stack", hidden: true, id: "delete-confirm" },
