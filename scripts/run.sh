@@ -9,8 +9,8 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo
 
-# Links in e-mails point to this server.
-export FRONTEND_URL="${FRONTEND_URL:-http://127.0.0.1:${PORT}}"
+# Links in e-mails and notifications open the resident app served here (its hash routes).
+export FRONTEND_URL="${FRONTEND_URL:-http://127.0.0.1:${PORT}/citoyen/#}"
 
 # The worker and the scheduler are started again if they stop (a crash must not leave
 # photos processing and e-mails unsent for the rest of the demo).

@@ -36,7 +36,7 @@ function renderChrome() {
 // After logging in or registering, back to the screen that asked for it (a consultation's
 // "log in to contribute", say); the report form otherwise.
 const RETURN_KEY = "agglo.resident.return";
-const AUTH_PATHS = new Set(["/login", "/inscription", "/mot-de-passe-oublie"]);
+const AUTH_PATHS = new Set(["/login", "/inscription", "/mot-de-passe-oublie", "/reinitialiser-mot-de-passe"]);
 const goBack = () => {
   const back = sessionStorage.getItem(RETURN_KEY);
   go(back && back !== "#/" && back !== "#" ? back : "#/nouveau");
@@ -46,7 +46,11 @@ function loginScreen() {
   return [
     h("h1", {}, t("login.title")),
     showFlash(),
-    loginForm(goBack),
+    loginForm((user) => {
+      // The account's language, as its e-mails and pushes use it.
+      if (user?.language === "fr" || user?.language === "en") setLang(user.language);
+      goBack();
+    }),
     h("p", {}, h("a", { href: "#/mot-de-passe-oublie" }, t("res.acc.reset.link"))),
     h("p", {}, t("res.login.or_register"), " ", h("a", { href: "#/inscription" }, t("res.register.switch"))),
   ];
