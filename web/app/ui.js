@@ -125,3 +125,27 @@ export function loginForm(then) {
   onSubmit(form, async () => then(await api.login(email.value.trim(), password.value)));
   return form;
 }
+
+// A button that turns something on or off through the API (follow, support): `pressed()`
+// reads the state, `label(on)` names the next move, `toggle()` asks the server; a refusal
+// is shown beside it. `ariaPressed` for a button whose label stays the same kind of thing.
+export function toggleButton({ id = null, pressed, label, toggle, ariaPressed = false }) {
+  const button = h("button", { type: "button", id });
+  const paint = () => {
+    button.textContent = label(pressed());
+    if (ariaPressed) button.setAttribute("aria-pressed", String(Boolean(pressed())));
+  };
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await toggle();
+      paint();
+    } catch (error) {
+      button.after(errorBox(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  paint();
+  return button;
+}

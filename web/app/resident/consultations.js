@@ -2,7 +2,7 @@
 import * as api from "../api.js";
 import { formatDate, lang, t } from "../i18n.js";
 import { createMap } from "../map.js";
-import { errorBox, h, onSubmit } from "../ui.js";
+import { errorBox, h, onSubmit, toggleButton } from "../ui.js";
 
 const TABS = { open: ["open"], upcoming: ["upcoming"], past: ["closed", "restitution"] };
 
@@ -197,21 +197,15 @@ function moderationState(contribution, reasons) {
 function supportButton(contribution) {
   const counter = h("span", {}, t("res.cons.supports", { count: contribution.support_count }));
   if (!api.currentUser() || contribution.mine || contribution.state !== "published") return h("p", { class: "meta" }, counter);
-  const button = h("button", { type: "button", "aria-pressed": String(Boolean(contribution.supported)) });
-  const paint = () => { button.textContent = t(contribution.supported ? "res.cons.unsupport" : "res.cons.support"); button.setAttribute("aria-pressed", String(contribution.supported)); };
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
+  const button = toggleButton({
+    ariaPressed: true,
+    pressed: () => contribution.supported,
+    label: (on) => t(on ? "res.cons.unsupport" : "res.cons.support"),
+    toggle: async () => {
       Object.assign(contribution, await api.request(contribution.supported ? "DELETE" : "POST", `/contributions/${contribution.id}/support/`));
       counter.textContent = t("res.cons.supports", { count: contribution.support_count });
-      paint();
-    } catch (error) {
-      button.after(errorBox(error));
-    } finally {
-      button.disabled = false;
-    }
+    },
   });
-  paint();
   return h("div", { class: "actions" }, button, h("span", { class: "meta", role: "status" }, counter));
 }
 
@@ -315,20 +309,15 @@ async function contributionsSection(consultation) {
 
 function followButton(consultation) {
   if (!api.currentUser()) return null;
-  const button = h("button", { type: "button", id: "follow-consultation", "aria-pressed": String(consultation.following) });
-  const paint = () => { button.textContent = t(consultation.following ? "res.cons.unfollow" : "res.cons.follow"); button.setAttribute("aria-pressed", String(consultation.following)); };
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
+  const button = toggleButton({
+    id: "follow-consultation",
+    ariaPressed: true,
+    pressed: () => consultation.following,
+    label: (on) => t(on ? "res.cons.unfollow" : "res.cons.follow"),
+    toggle: async () => {
       Object.assign(consultation, await api.request(consultation.following ? "DELETE" : "POST", `/consultations/${encodeURIComponent(consultation.slug)}/follow/`));
-      paint();
-    } catch (error) {
-      button.after(errorBox(error));
-    } finally {
-      button.disabled = false;
-    }
+    },
   });
-  paint();
   return h("div", { class: "actions" }, button);
 }
 

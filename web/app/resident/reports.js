@@ -3,7 +3,7 @@
 import * as api from "../api.js";
 import { formatDate, formatNumber, t } from "../i18n.js";
 import { createMap, reportMarker } from "../map.js";
-import { errorBox, field, go, h, onSubmit, setFlash, showFlash } from "../ui.js";
+import { errorBox, field, go, h, onSubmit, setFlash, showFlash, toggleButton } from "../ui.js";
 import * as outbox from "./outbox.js";
 
 // Reports of the same category close to the point, each with "moi aussi".
@@ -260,11 +260,11 @@ async function mineScreen() {
 
 // Follow or stop following a report (not one's own), for a logged-in resident.
 function followButton(report, counter) {
-  const button = h("button", { type: "button", id: "follow" });
-  const paint = () => { button.textContent = t(report.following ? "res.detail.unfollow" : "res.detail.follow"); };
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
+  return toggleButton({
+    id: "follow",
+    pressed: () => report.following,
+    label: (on) => t(on ? "res.detail.unfollow" : "res.detail.follow"),
+    toggle: async () => {
       if (report.following) {
         await api.request("DELETE", `/signalements/${report.id}/follow/`); // 204: read the new count
         Object.assign(report, await api.get(`/signalements/${report.id}/`));
@@ -272,15 +272,8 @@ function followButton(report, counter) {
         Object.assign(report, await api.post(`/signalements/${report.id}/follow/`));
       }
       counter.textContent = t("res.detail.supporters", { count: report.supporters_count });
-      paint();
-    } catch (error) {
-      button.after(errorBox(error));
-    } finally {
-      button.disabled = false;
-    }
+    },
   });
-  paint();
-  return button;
 }
 
 // The reporter reopens a resolved report when the problem is back (within the allowed time).
