@@ -3,10 +3,9 @@
 // by a moderator, or rejected with the charter's reason), and registering to a meeting.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ORIGIN, accessible, apiCall, fitsTheScreen, phone, screenshot, tokenFor } from "./support.mjs";
+import { ORIGIN, accessible, newResident, openResident, apiCall, fitsTheScreen, phone, screenshot, tokenFor } from "./support.mjs";
 
 const RESIDENT_URL = `${ORIGIN}/citoyen/`;
-const KEY = "agglo.staff.tokens";
 
 // The demo's consultations as the API gives them, with their details.
 async function consultations(status) {
@@ -17,21 +16,7 @@ async function consultations(status) {
 const soon = (meeting) => meeting.registration === "platform" && new Date(meeting.starts_at) > new Date()
   && (meeting.capacity === null || meeting.seats_taken < meeting.capacity);
 
-async function resident(firstName) {
-  const email = `concertation-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.fr`;
-  const { status, body } = await apiCall("POST", "/auth/register/", {
-    json: { email, password: "Un-Bon-Mot-2026", first_name: firstName },
-  });
-  assert.equal(status, 201, JSON.stringify(body));
-  return { email, token: body.access, session: JSON.stringify(body) };
-}
 
-async function openAs(page, who, hash) {
-  await page.addInitScript(([key, session]) => {
-    if (!localStorage.getItem(key)) localStorage.setItem(key, session);
-  }, [KEY, who.session]);
-  await page.goto(`${RESIDENT_URL}${hash}`);
-}
 
 test("anyone reads the open, upcoming and past consultations and is asked to log in to take part", async () => {
   const open = await consultations("open");
@@ -79,7 +64,7 @@ test("anyone reads the open, upcoming and past consultations and is asked to log
   assert.equal(await page.locator("main").evaluate((m) => m.textContent.includes("null")), false);
 
   // Logging in from there leads back to the consultation, now with the form to contribute.
-  const who = await resident("Lina");
+  const who = await newResident("Lina");
   await page.getByRole("link", { name: "Connectez-vous pour contribuer" }).click();
   await page.getByLabel("Adresse e-mail").fill(who.email);
   await page.getByLabel("Mot de passe").fill("Un-Bon-Mot-2026");
@@ -96,10 +81,10 @@ test("a resident's contribution waits for moderation, is published by a moderato
   assert.ok(moderated, "an open consultation under a priori moderation");
   const withMeeting = open.find((c) => c.meetings.some(soon));
   assert.ok(withMeeting, "an open consultation with a meeting open for registration");
-  const who = await resident("Maëlle");
+  const who = await newResident("Maëlle");
   const { page, problems } = await phone();
 
-  await openAs(page, who, `#/concertation/${moderated.slug}`);
+  await openResident(page, who, `#/concertation/${moderated.slug}`);
   await page.getByRole("heading", { name: moderated.title, level: 1 }).waitFor();
   const idea = `Une idée pour ${moderated.title} ${Date.now()}`;
   await page.getByLabel("Votre contribution").fill(idea);

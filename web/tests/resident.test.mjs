@@ -4,10 +4,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { ORIGIN, accessible, eventually, apiCall, fitsTheScreen, phone, screenshot } from "./support.mjs";
+import { ORIGIN, accessible, newResident, openResident, eventually, apiCall, fitsTheScreen, phone, screenshot } from "./support.mjs";
 
 const RESIDENT_URL = `${ORIGIN}/citoyen/`;
-const KEY = "agglo.staff.tokens";
 // Where the roads direction of the agglomeration handles potholes (as in staff.test.mjs).
 const HERE = { latitude: 43.7905, longitude: 4.4311 };
 
@@ -16,28 +15,12 @@ async function categoryId(slug) {
   return body.find((c) => c.slug === slug).id;
 }
 
-// A resident registered through the API; the page starts logged in with the same tokens
-// the login form would keep (many logins a minute from one address are throttled).
-async function resident(firstName) {
-  const email = `citoyen-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.fr`;
-  const { status, body } = await apiCall("POST", "/auth/register/", {
-    json: { email, password: "Un-Bon-Mot-2026", first_name: firstName },
-  });
-  assert.equal(status, 201, JSON.stringify(body));
-  return { email, token: body.access, session: JSON.stringify(body) };
-}
 
-async function openAs(page, who, hash = "#/") {
-  await page.addInitScript(([key, session]) => {
-    if (!localStorage.getItem(key)) localStorage.setItem(key, session);
-  }, [KEY, who.session]);
-  await page.goto(`${RESIDENT_URL}${hash}`);
-}
 
 // One resident files this file's reports, another supports one (registrations are
 // throttled like logins); each test finds its own report by its description.
 let reporterPromise = null;
-const reporter = () => (reporterPromise ||= resident("Nora"));
+const reporter = () => (reporterPromise ||= newResident("Nora"));
 
 const mine = async (token, description) =>
   (await apiCall("GET", "/me/signalements/?page_size=100", { token })).body.results
@@ -54,7 +37,7 @@ async function fillReport(page, description) {
 test("a report filed with a photo while offline waits on the phone, then is sent once when the network is back", async () => {
   const who = await reporter();
   const { context, page, problems } = await phone({ geolocation: HERE });
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   // The app installs: its manifest is linked and its service worker is ready, scope /citoyen/.
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   assert.equal(scope, RESIDENT_URL);
@@ -116,7 +99,7 @@ test("a report filed with a photo while offline waits on the phone, then is sent
 test("the installed app opens with no network and the report written there leaves when it returns", async () => {
   const who = await reporter();
   const { context, page, problems } = await phone({ geolocation: HERE });
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   await page.evaluate(async () => navigator.serviceWorker.ready);
   await page.getByLabel("Catégorie").locator("option").nth(1).waitFor({ state: "attached" });
 
@@ -140,7 +123,7 @@ test("the installed app opens with no network and the report written there leave
 test("a photo that knows where it was taken places the report", async () => {
   const who = await reporter();
   const { context, page, problems } = await phone(); // no position from the phone
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   await page.getByLabel("Catégorie").selectOption(String(await categoryId("chaussee-degradee")));
   const description = `Photo située ${Date.now()}`;
   await page.getByLabel("Description").fill(description);
@@ -175,7 +158,7 @@ test("a retry after the server's answer was lost files nothing twice", async () 
     }
     return route.continue();
   });
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   const description = `Réponse perdue ${Date.now()}`;
   await fillReport(page, description);
   await page.getByRole("button", { name: "Envoyer le signalement" }).click();
@@ -211,9 +194,9 @@ test("moi aussi on a nearby report of the same category adds a supporter", async
   assert.equal(filed.status, 201, JSON.stringify(filed.body));
   const before = (await apiCall("GET", `/signalements/${filed.body.id}/`)).body.supporters_count;
 
-  const who = await resident("Chloé");
+  const who = await newResident("Chloé");
   const { context, page, problems } = await phone({ geolocation: { latitude: 43.7906, longitude: 4.4312 } });
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   await fillReport(page, "Le même trou");
   const card = page.locator("#nearby-list li", { hasText: description });
   await card.waitFor();
@@ -235,7 +218,7 @@ test("moi aussi on a nearby report of the same category adds a supporter", async
   await accessible(page, "a report's page, followed");
   // Its reporter sees no follow button on their own report.
   const own = await phone();
-  await openAs(own.page, first, `#/signalement/${filed.body.id}`);
+  await openResident(own.page, first, `#/signalement/${filed.body.id}`);
   await own.page.locator("#timeline").waitFor();
   assert.equal(await own.page.locator("#follow").count(), 0);
   await own.context.close();
@@ -246,7 +229,7 @@ test("moi aussi on a nearby report of the same category adds a supporter", async
 test("a report the server refuses stays on the phone, shown with the refusal, to correct and send", async () => {
   const who = await reporter();
   const { context, page, problems } = await phone({ geolocation: HERE });
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   const description = `Dépôt sans photo ${Date.now()}`;
   // Illegal dumping needs a photo: the server says so (400), the phone keeps the report.
   await page.getByLabel("Catégorie").selectOption(String(await categoryId("depot-sauvage")));
@@ -278,7 +261,7 @@ test("a report still waiting when the app is closed is sent when it starts again
   // The network fails for every report sent: the phone keeps it.
   const fail = (route) => (route.request().method() === "POST" ? route.abort("internetdisconnected") : route.continue());
   await page.route("**/api/v1/signalements/", fail);
-  await openAs(page, who, "#/nouveau");
+  await openResident(page, who, "#/nouveau");
   const description = `Lampadaire éteint, envoi au redémarrage ${Date.now()}`;
   await fillReport(page, description);
   await page.getByRole("button", { name: "Envoyer le signalement" }).click();

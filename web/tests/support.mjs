@@ -142,7 +142,16 @@ export async function newResident(firstName = "Inès") {
     json: { email, password: "Un-Bon-Mot-2026", first_name: firstName },
   });
   assert.equal(status, 201, `register ${email}: ${JSON.stringify(body)}`);
-  return { email, token: body.access, user: body.user };
+  // `session` is what the apps keep in localStorage after a login.
+  return { email, token: body.access, user: body.user, session: JSON.stringify(body) };
+}
+
+// The resident app opened at `hash` by `who` (from newResident), already logged in.
+export async function openResident(page, who, hash = "#/") {
+  await page.addInitScript(([key, session]) => {
+    if (!localStorage.getItem(key)) localStorage.setItem(key, session);
+  }, [KEY, who.session]);
+  await page.goto(`${ORIGIN}/citoyen/${hash}`);
 }
 
 // Waits until `check()` gives something true (work done by the task worker, say), or fails.
