@@ -199,7 +199,9 @@ test("a moderator's decisions on a contribution lead from the inbox to its consu
   await page.locator("#inbox li", { hasText: notices[0].title }).getByRole("link").click();
   await page.getByRole("heading", { name: moderated.title, level: 1 }).waitFor();
   // The API's own link (link_url, {FRONTEND_URL}/contribution/<id>) opens the same page in the app.
-  await page.goto(`${RESIDENT_URL}#${new URL(notices[1].link_url).pathname}`);
+  // (FRONTEND_URL may be a bare origin or the app itself, https://<host>/citoyen/#.)
+  const link = new URL(notices[1].link_url);
+  await page.goto(`${RESIDENT_URL}#${link.hash ? link.hash.slice(1) : link.pathname}`);
   await page.waitForURL(`${RESIDENT_URL}#/concertation/${moderated.slug}`);
   await page.getByRole("heading", { name: moderated.title, level: 1 }).waitFor();
   assert.deepEqual(problems, []);
