@@ -610,6 +610,7 @@ def map_cells_rebuild() -> int | None:
         return None
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT signalements_mapcell_rebuild() + signalements_mapcellmonth_rebuild()"
+            "SELECT signalements_mapcell_rebuild() + signalements_mapcellmonth_rebuild() "
+            "+ signalements_mapcellperiod_rebuild()"
         )
         return cursor.fetchone()[0]

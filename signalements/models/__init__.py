@@ -4,15 +4,15 @@
 - ``reports``: reports (``Signalement``), their statuses and visibility (``PUBLIC``,
   ``SignalementQuerySet``), timeline events, supporters and idempotency keys.
 - ``photos``: photos of reports and where their files are stored.
-- ``map``: the map's per-cell counts (``MapCell``, ``MapCellMonth``), written by PostgreSQL
-  triggers only, installed by signalements/migrations/0004_map_cells.py and
-  0005_map_cells_by_month.py.
+- ``map``: the map's per-cell counts (``MapCell``, ``MapCellMonth``, ``MapCellPeriod``),
+  written by PostgreSQL triggers only, installed by signalements/migrations/0004_map_cells.py,
+  0005_map_cells_by_month.py and 0008_map_cells_by_period.py.
 
 Migrations name the upload paths of photos from here (``signalements.models.original_upload_to``).
 """
 
 from signalements.models.categories import Category, Question, RoutingRule, Theme
-from signalements.models.map import MapCell, MapCellMonth, MapCounts
+from signalements.models.map import MapCell, MapCellMonth, MapCellPeriod, MapCounts
 from signalements.models.photos import (
     Photo,
     large_upload_to,
@@ -45,6 +45,7 @@ __all__ = [
     "IdempotencyKey",
     "MapCell",
     "MapCellMonth",
+    "MapCellPeriod",
     "MapCounts",
     "Photo",
     "Question",

@@ -1,7 +1,8 @@
 """The map's per-cell counts of public reports.
 
 They are written by PostgreSQL triggers only, installed by
-signalements/migrations/0004_map_cells.py and 0005_map_cells_by_month.py.
+signalements/migrations/0004_map_cells.py, 0005_map_cells_by_month.py and
+0008_map_cells_by_period.py.
 """
 
 from __future__ import annotations
@@ -73,3 +74,40 @@ class MapCellMonth(MapCounts):
 
     def __str__(self) -> str:
         return f"z{self.level} {self.cx},{self.cy} {self.month:%Y-%m}: {self.n}"
+
+
+class MapCellPeriod(models.Model):
+    """Public reports per zoom level, cell and period of filing (a month or a day, UTC), all
+    categories and statuses together: the map of a period with no other filter.
+
+    Kept by triggers (migrations/0008_map_cells_by_period.py) on the reports and on a
+    category's visibility, so it holds only what is public. A map "since" a date adds up
+    the whole months, then the whole days of the first month, and groups live only the
+    reports of the first, partial day: a few dozen rows per cell, whatever the size.
+    """
+
+    class Span(models.TextChoices):
+        MONTH = "m", _("month")
+        DAY = "d", _("day")
+
+    level = models.PositiveSmallIntegerField(_("zoom level"))
+    span = models.CharField(_("span"), max_length=1, choices=Span.choices)
+    cx = models.IntegerField(_("cell column"))
+    cy = models.IntegerField(_("cell row"))
+    start = models.DateField(_("first day"))
+    n = models.IntegerField(_("reports"), default=0)
+    sum_x = models.FloatField(_("sum of longitudes"), default=0)
+    sum_y = models.FloatField(_("sum of latitudes"), default=0)
+
+    class Meta:
+        verbose_name = _("map cell of a period")
+        verbose_name_plural = _("map cells of a period")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "span", "cx", "cy", "start"],
+                name="signalements_mapcellperiod_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"z{self.level} {self.cx},{self.cy} {self.span}{self.start}: {self.n}"

@@ -16,7 +16,14 @@ from typing import Any
 from django.contrib.gis.geos import Polygon
 from django.db import connection, transaction
 
-from signalements.models import PUBLIC, Category, MapCell, MapCellMonth, Signalement
+from signalements.models import (
+    PUBLIC,
+    Category,
+    MapCell,
+    MapCellMonth,
+    MapCellPeriod,
+    Signalement,
+)
 
 # Reports are listed one by one from this zoom on (a street), grouped in cells below it.
 MAP_POINTS_ZOOM = 16
@@ -214,40 +221,28 @@ def _map_cells_sql(
 ) -> tuple[str, list[Any]]:
     """Clusters from the per-cell counts; a cell holding one report shows that report.
 
-    With ``since``, whole months come from MapCellMonth and the reports of the first,
-    partial month are grouped live: the cost stays that of one month of reports at most.
+    With ``since`` alone, the counts by period (MapCellPeriod) give whole months and whole
+    days, and only the reports of the first, partial day are grouped live. With ``since``
+    and a category or status, whole months come from MapCellMonth and the reports of the
+    first, partial month are grouped live: that of one month of reports at most.
     """
     first_x, last_x, first_y, last_y = _cell_range(bbox, size)
-    filters, filter_params = "", []
-    if categories:
-        filters += " AND m.category_id = ANY(%s)"
-        filter_params.append(categories)
-    if statuses:
-        filters += " AND m.status = ANY(%s)"
-        filter_params.append(statuses)
     table = Signalement._meta.db_table
     category_table = Category._meta.db_table
-    counted_table = (MapCell if since is None else MapCellMonth)._meta.db_table
-    counted = (
-        f"SELECT m.cx, m.cy, m.n, m.sum_x, m.sum_y "
-        f"FROM {counted_table} m JOIN {category_table} c ON c.id = m.category_id "
-        f"WHERE m.level = %s AND m.cx BETWEEN %s AND %s AND m.cy BETWEEN %s AND %s "
-        f"AND {public_sql(report=None)}{filters}"
-    )
-    counted_params: list[Any] = [level, first_x, last_x, first_y, last_y, *filter_params]
-    if since is not None:
-        whole = _first_whole_month(since)
-        where, where_params = _map_where(
-            bbox=_cells_box(bbox, size), categories=categories, statuses=statuses, since=since
+    if since is not None and not categories and not statuses:
+        counted, counted_params = _period_counts(
+            size=size, level=level, bbox=bbox, cells=(first_x, last_x, first_y, last_y), since=since
         )
-        counted += (
-            f" AND m.month >= %s UNION ALL "
-            f"SELECT floor(ST_X(s.location) / %s)::int, floor(ST_Y(s.location) / %s)::int, 1, "
-            f"ST_X(s.location), ST_Y(s.location) FROM {table} s "
-            f"JOIN {category_table} c ON c.id = s.category_id "
-            f"WHERE {where} AND s.created_at < %s"
+    else:
+        counted, counted_params = _category_counts(
+            size=size,
+            level=level,
+            bbox=bbox,
+            cells=(first_x, last_x, first_y, last_y),
+            categories=categories,
+            statuses=statuses,
+            since=since,
         )
-        counted_params += [whole.date(), size, size, *where_params, whole]
     lone_where, lone_params = _report_filters(categories=categories, statuses=statuses, since=since)
     cells = (
         f"SELECT cx, cy, sum(n) AS n, sum(sum_x) AS sx, sum(sum_y) AS sy "
@@ -270,6 +265,104 @@ def _map_cells_sql(
     props = f"CASE WHEN id IS NOT NULL THEN {_POINT_PROPS} ELSE {_CLUSTER_PROPS} END"
     sql = _collection("clusters", _FEATURE.format(props=props), source, size)
     return sql, [size, *counted_params, *([size] * 6), *lone_params]
+
+
+Cells = tuple[int, int, int, int]
+
+
+def _category_counts(
+    *,
+    size: float,
+    level: int,
+    bbox: tuple[float, float, float, float],
+    cells: Cells,
+    categories: list[int] | None,
+    statuses: list[str] | None,
+    since: datetime | None,
+) -> tuple[str, list[Any]]:
+    """Rows (cx, cy, n, sum_x, sum_y) of the viewport by category and status (MapCell), or
+    by month (MapCellMonth) with the reports of the first, partial month."""
+    filters, filter_params = "", []
+    if categories:
+        filters += " AND m.category_id = ANY(%s)"
+        filter_params.append(categories)
+    if statuses:
+        filters += " AND m.status = ANY(%s)"
+        filter_params.append(statuses)
+    category_table = Category._meta.db_table
+    counted_table = (MapCell if since is None else MapCellMonth)._meta.db_table
+    counted = (
+        f"SELECT m.cx, m.cy, m.n, m.sum_x, m.sum_y "
+        f"FROM {counted_table} m JOIN {category_table} c ON c.id = m.category_id "
+        f"WHERE m.level = %s AND m.cx BETWEEN %s AND %s AND m.cy BETWEEN %s AND %s "
+        f"AND {public_sql(report=None)}{filters}"
+    )
+    params: list[Any] = [level, *cells, *filter_params]
+    if since is not None:
+        whole = _first_whole_month(since)
+        live, live_params = _live_counts(
+            size=size, bbox=bbox, since=since, until=whole, categories=categories, statuses=statuses
+        )
+        counted += f" AND m.month >= %s UNION ALL {live}"
+        params += [whole.date(), *live_params]
+    return counted, params
+
+
+def _period_counts(
+    *,
+    size: float,
+    level: int,
+    bbox: tuple[float, float, float, float],
+    cells: Cells,
+    since: datetime,
+) -> tuple[str, list[Any]]:
+    """Rows (cx, cy, n, sum_x, sum_y) of the viewport since a moment: whole months and whole
+    days from MapCellPeriod, the reports of the first, partial day live."""
+    moment = since.astimezone(UTC)
+    first_day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if first_day < moment:
+        first_day += timedelta(days=1)
+    whole_month = _first_whole_month(since)
+    period = MapCellPeriod._meta.db_table
+    where = "m.level = %s AND m.cx BETWEEN %s AND %s AND m.cy BETWEEN %s AND %s"
+    live, live_params = _live_counts(
+        size=size, bbox=bbox, since=since, until=first_day, categories=None, statuses=None
+    )
+    counted = (
+        f"SELECT m.cx, m.cy, m.n, m.sum_x, m.sum_y FROM {period} m "
+        f"WHERE {where} AND m.span = 'm' AND m.start >= %s "
+        f"UNION ALL SELECT m.cx, m.cy, m.n, m.sum_x, m.sum_y FROM {period} m "
+        f"WHERE {where} AND m.span = 'd' AND m.start >= %s AND m.start < %s "
+        f"UNION ALL {live}"
+    )
+    params = [
+        *(level, *cells, whole_month.date()),
+        *(level, *cells, first_day.date(), whole_month.date()),
+        *live_params,
+    ]
+    return counted, params
+
+
+def _live_counts(
+    *,
+    size: float,
+    bbox: tuple[float, float, float, float],
+    since: datetime,
+    until: datetime,
+    categories: list[int] | None,
+    statuses: list[str] | None,
+) -> tuple[str, list[Any]]:
+    """Rows (cx, cy, 1, x, y) of the viewport's public reports filed in [since, until)."""
+    where, params = _map_where(
+        bbox=_cells_box(bbox, size), categories=categories, statuses=statuses, since=since
+    )
+    sql = (
+        f"SELECT floor(ST_X(s.location) / %s)::int, floor(ST_Y(s.location) / %s)::int, 1, "
+        f"ST_X(s.location), ST_Y(s.location) FROM {Signalement._meta.db_table} s "
+        f"JOIN {Category._meta.db_table} c ON c.id = s.category_id "
+        f"WHERE {where} AND s.created_at < %s"
+    )
+    return sql, [size, size, *params, until]
 
 
 def signalement_map(

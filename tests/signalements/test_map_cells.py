@@ -15,7 +15,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from signalements.models import Category, MapCell, MapCellMonth, Signalement, Status
+from signalements.models import (
+    Category,
+    MapCell,
+    MapCellMonth,
+    MapCellPeriod,
+    Signalement,
+    Status,
+)
 from signalements.selectors import map as map_selectors
 from tests.signalements.factories import NIMES, SAINT_GILLES, file_report
 
@@ -27,6 +34,7 @@ pytestmark = [
 ]
 
 TERRITORY = (4.0, 43.6, 4.7, 44.1)
+OTHER_CATEGORY = "abribus-degrade"
 
 
 def _summary(body: dict) -> list:
@@ -141,11 +149,49 @@ def test_a_period_adds_whole_months_and_the_partial_one(citizen, days):
     since = now - timedelta(days=days)
     body = assert_counts_match(zoom=9, since=since)
     sql, _params = map_selectors.map_sql(bbox=TERRITORY, zoom=9, since=since)
-    assert MapCellMonth._meta.db_table in sql
+    assert MapCellPeriod._meta.db_table in sql
     assert sum(f["properties"].get("count", 1) for f in body["features"]) == (
         Signalement.objects.public().filter(created_at__gte=since).count()
     )
+    sql, _params = map_selectors.map_sql(
+        bbox=TERRITORY, zoom=13, since=since, statuses=[Status.NEW]
+    )
+    assert MapCellMonth._meta.db_table in sql
     assert_counts_match(zoom=13, since=since, statuses=[Status.NEW])
+
+
+@pytest.mark.parametrize("hours", [0, 5, 30, 24 * 9 + 7, 24 * 40 + 13])
+def test_a_period_adds_whole_months_whole_days_and_the_partial_day(citizen, hours):
+    """Reports every few hours over two months: a "since" cuts a month, a day and an hour."""
+    reports = [file_report(citizen, at=NIMES if i % 3 else SAINT_GILLES) for i in range(40)]
+    now = timezone.now()
+    for index, report in enumerate(reports):
+        Signalement.objects.filter(pk=report.pk).update(
+            created_at=now - timedelta(hours=index * 37 + 1)
+        )
+    since = now - timedelta(hours=hours)
+    for zoom in (9, 12, 15):
+        body = assert_counts_match(zoom=zoom, since=since)
+        assert sum(f["properties"].get("count", 1) for f in body["features"]) == (
+            Signalement.objects.public().filter(created_at__gte=since).count()
+        )
+
+
+def test_a_private_category_leaves_the_map_of_a_period_and_comes_back(citizen):
+    report = file_report(citizen)
+    file_report(citizen, at=SAINT_GILLES, slug=OTHER_CATEGORY)
+    since = timezone.now() - timedelta(days=3)
+
+    def total() -> int:
+        body = assert_counts_match(zoom=9, since=since)
+        return sum(f["properties"].get("count", 1) for f in body["features"])
+
+    before = total()
+    Category.objects.filter(pk=report.category_id).update(is_public=False)
+    hidden = Signalement.objects.filter(category_id=report.category_id, created_at__gte=since)
+    assert total() == before - hidden.filter(is_public=True).count() < before
+    Category.objects.filter(pk=report.category_id).update(is_public=True)
+    assert total() == before
 
 
 def test_rebuilding_gives_the_counts_the_triggers_kept(citizen):
@@ -168,9 +214,18 @@ def test_rebuilding_gives_the_counts_the_triggers_kept(citizen):
             )
         )
 
-    kept, kept_by_month = live_rows(), month_rows()
+    def period_rows() -> set:
+        return set(
+            MapCellPeriod.objects.filter(n__gt=0).values_list(
+                "level", "span", "cx", "cy", "start", "n"
+            )
+        )
+
+    kept, kept_by_month, kept_by_period = live_rows(), month_rows(), period_rows()
+    assert kept_by_period
     call_command("map_cells_rebuild", verbosity=0)
     assert live_rows() == kept
     assert month_rows() == kept_by_month
+    assert period_rows() == kept_by_period
     assert not MapCell.objects.filter(n__lte=0).exists()
     assert not MapCellMonth.objects.filter(n__lte=0).exists()
