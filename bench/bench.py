@@ -21,12 +21,16 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
+
+from bench.report import CONSULTATIONS, OPEN311_DEFAULT, OPEN311_PAGE  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_DB", "agglo_bench")
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
@@ -53,6 +57,8 @@ PERSONAL_USERS = int(os.environ.get("BENCH_PERSONAL_USERS", "10000"))
 PUSH_WORKERS = int(os.environ.get("BENCH_PUSH_WORKERS", "4"))
 FIRST_SCREEN_RUNS = int(os.environ.get("BENCH_FIRST_SCREEN_RUNS", "5"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# What to run, all by default: reads,mixed,first_screen,filing,push.
+PARTS = set(os.environ.get("BENCH_PARTS", "reads,mixed,first_screen,filing,push").split(","))
 
 # The server and this driver share one configuration: same database, same JWT signing key.
 os.environ.update(
@@ -364,21 +370,28 @@ def figures_path(rng: random.Random, cold: bool) -> str:
     return path
 
 
-def floor_of(make_path: Callable[[random.Random], str], samples: int = 9) -> float:
+def floor_of(
+    make_path: Callable[[random.Random], str], samples: int = 9, headers: dict | None = None
+) -> float:
     """The database's time for the queries of a few requests of a scenario (median, ms)."""
     rng = random.Random(7)
-    return statistics.median(sql_floor(make_path(rng), repeat=1) for _ in range(samples))
+    meta = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
+    return statistics.median(sql_floor(make_path(rng), meta, repeat=1) for _ in range(samples))
 
 
-def scenario(name: str, make_path: Callable[[random.Random], str]) -> dict[str, Any]:
+def scenario(
+    name: str, make_path: Callable[[random.Random], str], headers: dict | None = None
+) -> dict[str, Any]:
     """One client at a time, as one phone sees it: latency without queueing."""
     result = load(
-        lambda rng: (name, "GET", make_path(rng), None, {}), users=1, seconds=SCENARIO_SECONDS
+        lambda rng: (name, "GET", make_path(rng), None, headers or {}),
+        users=1,
+        seconds=SCENARIO_SECONDS,
     )
     return {**result.get(name, {"n": 0}), **{k: v for k, v in result.items() if k != name}}
 
 
-def read_scenarios(ids: list[int], category_id: int) -> dict[str, Any]:
+def read_scenarios(ids: list[int], category_id: int, consultation: str) -> dict[str, Any]:
     from django.conf import settings
 
     out: dict[str, Any] = {}
@@ -404,12 +417,103 @@ def read_scenarios(ids: list[int], category_id: int) -> dict[str, Any]:
         "categories": lambda rng: "/api/v1/categories/",
         "communes": lambda rng: "/api/v1/communes/",
         "detail": lambda rng: f"/api/v1/signalements/{rng.choice(ids)}/",
+        OPEN311_PAGE: lambda rng: "/open311/v2/requests.json?page_size=100",
+        OPEN311_DEFAULT: lambda rng: "/open311/v2/requests.json",
+        "open311 request": lambda rng: f"/open311/v2/requests/{rng.choice(ids)}.json",
+        CONSULTATIONS: lambda rng: "/api/v1/consultations/",
+        "consultation detail": lambda rng: f"/api/v1/consultations/{consultation}/",
+        "contributions of a consultation": (
+            lambda rng: f"/api/v1/consultations/{consultation}/contributions/"
+        ),
+        "actors": lambda rng: "/api/v1/actors/",
     }
     # The driver's own figures are never kept: its floor is the database's work.
     settings.STATS_CACHE_SECONDS = 0
     for name, make_path in paths.items():
         out[name] = {**scenario(name, make_path), "floor_ms": floor_of(make_path)}
+    agent = agent_headers()
+    staff: dict[str, Callable[[random.Random], str]] = {
+        "agent queue 50": lambda rng: "/api/v1/agent/signalements/?page_size=50",
+        "agent report": lambda rng: f"/api/v1/agent/signalements/{rng.choice(agent_ids())}/",
+    }
+    for name, make_path in staff.items():
+        out[name] = {
+            **scenario(name, make_path, agent),
+            "floor_ms": floor_of(make_path, headers=agent),
+        }
     return out
+
+
+@cache
+def agent_ids() -> list[int]:
+    from backend.models import User
+    from signalements.models import Signalement
+
+    agent = User.objects.get(email=FIRST_SCREEN_AGENT)
+    queue = Signalement.objects.filter(direction__memberships__user=agent)
+    return list(queue.order_by("?").values_list("pk", flat=True)[:500])
+
+
+BENCH_CONSULTATIONS = int(os.environ.get("BENCH_CONSULTATIONS", "60"))
+BENCH_CONTRIBUTIONS = int(os.environ.get("BENCH_CONTRIBUTIONS", "100"))
+
+
+def seed_consultations() -> str:
+    """Consultations as a territory has them over a few years: ``BENCH_CONSULTATIONS`` copies
+    of the demo's, each over 3 to 39 communes, with ``BENCH_CONTRIBUTIONS`` published
+    contributions each. Returns the slug of one of them."""
+    from django.utils import timezone
+
+    from backend.models import User
+    from contributions.models import Consultation, Contribution
+    from geo.models import Commune
+
+    rng = random.Random(19)
+    template = Consultation.objects.filter(is_published=True).order_by("pk").first()
+    themes = list(template.themes.all())
+    communes = list(Commune.objects.without_boundaries().order_by("pk"))
+    authors = [
+        User.objects.get_or_create(
+            email=f"bench-contrib-{i}@bench.test", defaults={"first_name": "Participant"}
+        )[0]
+        for i in range(20)
+    ]
+    now = timezone.now()
+    for index in range(BENCH_CONSULTATIONS):
+        copy = Consultation.objects.get(pk=template.pk)
+        copy.pk = None
+        copy.slug = f"bench-concertation-{index}"
+        copy.title = f"Concertation {index} : aménagement du quartier"
+        copy.opens_at = now - timedelta(days=rng.randrange(0, 900))
+        copy.closes_at = copy.opens_at + timedelta(days=rng.randrange(20, 90))
+        copy.opening_alert_sent_at = copy.opens_at
+        copy.save()
+        copy.themes.set(themes)
+        copy.communes.set(rng.sample(communes, rng.randrange(3, len(communes) + 1)))
+        Contribution.objects.bulk_create(
+            Contribution(
+                consultation=copy,
+                author=rng.choice(authors),
+                kind=rng.choice(["idea", "question", "comment"]),
+                body=f"Contribution {n} : plus d'arbres et une piste cyclable.",
+                commune=rng.choice(communes),
+                state="published",
+                published_at=copy.opens_at,
+                created_at=copy.opens_at,
+            )
+            for n in range(BENCH_CONTRIBUTIONS)
+        )
+    return "bench-concertation-0"
+
+
+def agent_headers() -> dict[str, str]:
+    """An agent of the roads direction, whose queue is the largest."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from backend.models import User
+
+    agent = User.objects.get(email=FIRST_SCREEN_AGENT)
+    return {"Authorization": f"Bearer {RefreshToken.for_user(agent).access_token}"}
 
 
 def public_ids(limit: int = 2000) -> list[int]:
@@ -832,9 +936,12 @@ def main() -> None:
     }
     category_id = Category.objects.get(slug="chaussee-degradee").pk
     tokens = bench_tokens(MIXED_USERS)
+    print(f"==> {BENCH_CONSULTATIONS} consultations with contributions", flush=True)
+    consultation = seed_consultations()
     first_screen_skipped = first_screen_missing() or collect_static()
     fcm, fcm_port = start_fake_fcm()
     server = start_server()
+    started = time.perf_counter()
     try:
         for scale in SCALES:
             missing = scale - report_count()
@@ -844,43 +951,62 @@ def main() -> None:
             results["scales"][str(scale)] = {
                 "reports": report_count(),
                 "seed_seconds": round(seed_seconds, 1),
-                "endpoints": read_scenarios(ids, category_id),
+                "endpoints": (
+                    read_scenarios(ids, category_id, consultation) if "reads" in PARTS else {}
+                ),
             }
             write(results)
-            print(f"==> mixed load: {MIXED_USERS} users for {MIXED_SECONDS:.0f} s", flush=True)
-            results["scales"][str(scale)]["mixed"] = mixed_scenario(ids, tokens, category_id)
-            write(results)
+            if "mixed" in PARTS:
+                print(f"==> mixed load: {MIXED_USERS} users for {MIXED_SECONDS:.0f} s", flush=True)
+                results["scales"][str(scale)]["mixed"] = mixed_scenario(ids, tokens, category_id)
+                write(results)
         # Once, at the largest size: the assets do not change with the base, the agent's
         # queue does (its direction then has the most reports to page through).
-        print("==> web apps' first screen, throttled phone in Chromium", flush=True)
-        if first_screen_skipped:
-            results["first_screen"] = {"skipped": first_screen_skipped}
-        else:
-            results["first_screen"] = first_screen_scenario()
-        print_first_screen(results["first_screen"])
-        write(results)
-        print("==> filing a report with three 12-megapixel photos", flush=True)
-        results["filing"] = filing_scenario(tokens[0], category_id, fcm_port)
-        print("==> processing three 12-megapixel photos, against bare Pillow", flush=True)
-        from bench.photos import measure_processing
+        if "first_screen" in PARTS:
+            print("==> web apps' first screen, throttled phone in Chromium", flush=True)
+            if first_screen_skipped:
+                results["first_screen"] = {"skipped": first_screen_skipped}
+            else:
+                results["first_screen"] = first_screen_scenario()
+            print_first_screen(results["first_screen"])
+            write(results)
+        if "filing" in PARTS:
+            print("==> filing a report with three 12-megapixel photos", flush=True)
+            results["filing"] = filing_scenario(tokens[0], category_id, fcm_port)
+            print("==> processing three 12-megapixel photos, against bare Pillow", flush=True)
+            from bench.photos import measure_processing
 
-        results["processing"] = measure_processing(repeat=5)
-        write(results)
-        print("==> push fan-out and personal notifications", flush=True)
-        seed = psql("seed_devices.sql", devices=FANOUT_DEVICES, users=PERSONAL_USERS)
-        results["push_seed_seconds"] = round(seed, 1)
-        results["fanout"] = fanout_scenario(fcm_port)
-        results["personal"] = personal_scenario(fcm_port)
-        write(results)
+            results["processing"] = measure_processing(repeat=5)
+            write(results)
+        if "push" in PARTS:
+            print("==> push fan-out and personal notifications", flush=True)
+            seed = psql("seed_devices.sql", devices=FANOUT_DEVICES, users=PERSONAL_USERS)
+            results["push_seed_seconds"] = round(seed, 1)
+            results["fanout"] = fanout_scenario(fcm_port)
+            results["personal"] = personal_scenario(fcm_port)
+            write(results)
     finally:
         stop(server)
         stop(fcm)
+    results["bench_seconds"] = round(time.perf_counter() - started)
+    write(results)
     from bench.report import render
 
     (ROOT / "bench" / "RESULTS.md").write_text(
         with_first_screen(render(results), results), encoding="utf-8"
     )
+    print_targets(results)
     print("==> bench/results/latest.json and bench/RESULTS.md written", flush=True)
+
+
+def print_targets(results: dict[str, Any]) -> None:
+    """Every target with its size, measure, floor and verdict, as RESULTS.md has them."""
+    from bench.report import targets
+
+    print(f"==> targets (bench took {results['bench_seconds']} s)", flush=True)
+    for label, scale, measured, floor, ok in targets(results):
+        verdict = "–" if ok is None else ("met" if ok else "NOT MET")
+        print(f"    [{scale}] {label}: {measured} (floor {floor}): {verdict}", flush=True)
 
 
 def with_first_screen(text: str, results: dict) -> str:

@@ -82,11 +82,11 @@ ORDER BY p.created_at;
 
 -- Photo rows: about 40 % of the new reports have one photo, 15 % a second one.
 INSERT INTO signalements_photo (position, status, original, large, thumbnail, width, height,
-                                created_at, signalement_id)
+                                created_at, signalement_id, attempts)
 SELECT pos, 'ready', '',
        'signalements/photos/' || s.id || '/p' || pos || '.jpg',
        'signalements/thumbnails/' || s.id || '/p' || pos || '.jpg',
-       2048, 1536, s.created_at, s.id
+       2048, 1536, s.created_at, s.id, 0
 FROM signalements_signalement s
 CROSS JOIN LATERAL (VALUES (0, 0.40), (1, 0.15)) AS v(pos, share)
 WHERE s.source = 'demo' AND s.description LIKE 'Signalement de test %'
