@@ -465,7 +465,8 @@ def seed_consultations() -> str:
     from django.utils import timezone
 
     from backend.models import User
-    from contributions.models import Consultation, Contribution
+    from contributions.models import Consultation
+    from contributions.services.moderation import moderation_load
     from geo.models import Commune
 
     rng = random.Random(19)
@@ -490,19 +491,16 @@ def seed_consultations() -> str:
         copy.save()
         copy.themes.set(themes)
         copy.communes.set(rng.sample(communes, rng.randrange(3, len(communes) + 1)))
-        Contribution.objects.bulk_create(
-            Contribution(
+        for n in range(BENCH_CONTRIBUTIONS):
+            moderation_load(
                 consultation=copy,
+                state="published",
+                created_at=copy.opens_at,
                 author=rng.choice(authors),
-                kind=rng.choice(["idea", "question", "comment"]),
+                kind=rng.choice(["idea", "question"]),
                 body=f"Contribution {n} : plus d'arbres et une piste cyclable.",
                 commune=rng.choice(communes),
-                state="published",
-                published_at=copy.opens_at,
-                created_at=copy.opens_at,
             )
-            for n in range(BENCH_CONTRIBUTIONS)
-        )
     return "bench-concertation-0"
 
 

@@ -65,7 +65,9 @@ def consultation_list(
         )
     else:
         following = Value(False, output_field=BooleanField())
-    communes = Commune.objects.all() if boundaries else Commune.objects.without_boundaries()
+    # Pages name a consultation's communes by INSEE code: nothing else of them is read
+    # (a consultation over the whole territory brings 39 of them).
+    communes = Commune.objects.all() if boundaries else Commune.objects.only("id", "insee_code")
     return (
         Consultation.objects.visible_to(user)
         .select_related("organisation", "direction")

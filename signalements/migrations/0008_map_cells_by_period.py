@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "map cells of a period",
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("level", "span", "cx", "cy", "start"),
+                        fields=("level", "span", "start", "cx", "cy"),
                         name="signalements_mapcellperiod_key",
                     )
                 ],

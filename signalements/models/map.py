@@ -104,7 +104,7 @@ class MapCellPeriod(models.Model):
         verbose_name_plural = _("map cells of a period")
         constraints = [
             models.UniqueConstraint(
-                fields=["level", "span", "cx", "cy", "start"],
+                fields=["level", "span", "start", "cx", "cy"],
                 name="signalements_mapcellperiod_key",
             )
         ]
