@@ -469,6 +469,8 @@ def seed_consultations() -> str:
     from contributions.services.moderation import moderation_load
     from geo.models import Commune
 
+    if Consultation.objects.filter(slug="bench-concertation-0").exists():
+        return "bench-concertation-0"
     rng = random.Random(19)
     template = Consultation.objects.filter(is_published=True).order_by("pk").first()
     themes = list(template.themes.all())

@@ -235,6 +235,11 @@ class Signalement(models.Model):
         verbose_name = _("signalement")
         verbose_name_plural = _("signalements")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The agents' queue, soonest due first: its first page read in index order
+            # instead of sorting every report of the direction (1 s at a million).
+            models.Index(fields=["resolve_due_at", "id"], name="signalement_queue_due"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category}"
