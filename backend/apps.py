@@ -16,7 +16,8 @@ class BackendConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from backend import branding, throttling
+        from backend import branding, object_storage, throttling
 
         checks.register(throttling.check_shared_cache, checks.Tags.caches, deploy=True)
         checks.register(branding.check_branding, "branding")
+        checks.register(object_storage.check_object_storage, "storage")

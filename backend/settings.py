@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from backend import sqlite_compat
+from backend import object_storage, sqlite_compat
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,10 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Nîmes Métropole <noreply@localhost>")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# Uploaded files on the local disk (MEDIA_ROOT, the private originals under
+# SIGNALEMENT_PRIVATE_MEDIA_ROOT), or in two buckets with STORAGE=s3 (backend/object_storage.py).
+if (_storages := object_storage.storages_setting(env)) is not None:
+    STORAGES = _storages
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STATIC_URL = "/static/"
 # The staff web app (web/app/): its page is a template, its scripts and CSS static files

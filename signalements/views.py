@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
@@ -15,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.object_storage import public_prefix
 from backend.pagination import CursorPagination, PageNumberPagination
 from backend.parsers import JSONParser, MultiPartParser
 from backend.renderers import GeoJSONRenderer
@@ -181,7 +181,7 @@ class SignalementViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset.values("id", "created_at"))
         features = signalement_features(
             ids=[row["id"] for row in page],
-            media_prefix=request.build_absolute_uri(settings.MEDIA_URL),
+            media_prefix=request.build_absolute_uri(public_prefix()),
         )
         return self.paginator.geojson_page(features)
 

@@ -7,6 +7,7 @@ import json
 from django.db import connection
 from django.utils import timezone
 
+from backend.object_storage import public_prefix
 from backend.translation import english_wanted, translated
 from signalements.models import Category, Status
 
@@ -87,17 +88,16 @@ def signalement_features_sql() -> str:
 
 
 def features_in_database() -> bool:
-    """Whether the database can write the GeoJSON features (PostGIS, files under MEDIA_URL)."""
-    from django.core.files.storage import FileSystemStorage, default_storage
-
-    return connection.vendor == "postgresql" and isinstance(default_storage, FileSystemStorage)
+    """Whether the database can write the GeoJSON features: PostGIS, and photo URLs made of
+    a prefix and the file's name (local files, an unsigned bucket)."""
+    return connection.vendor == "postgresql" and public_prefix() is not None
 
 
 def signalement_features(*, ids: list[int], media_prefix: str) -> str:
     """The GeoJSON features of these reports (a JSON array, as text), in the order given.
 
-    Labels and names follow the active language; ``media_prefix`` is the absolute URL of
-    MEDIA_URL.
+    Labels and names follow the active language; ``media_prefix`` is the absolute URL that
+    public files' names follow (``backend.object_storage.public_prefix``).
     """
     from backend.models import User as UserModel
 
