@@ -33,6 +33,8 @@ DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
 # Throttle counters and the login lockout live in the cache: in production it must be shared by
 # every process (redis://...), which `manage.py check --deploy` verifies (backend/throttling.py).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Keys of this instance in a Redis shared with others (django-environ drops it from the URL).
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp = _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
