@@ -29,7 +29,8 @@ def storages_setting(env: Any) -> dict[str, dict[str, Any]] | None:
     endpoint = env.str("S3_ENDPOINT_URL", default="") or None
     common: dict[str, Any] = {
         "endpoint_url": endpoint,
-        "region_name": env.str("S3_REGION", default="") or None,
+        # The bucket's region signs the requests; us-east-1 suits servers that ignore it.
+        "region_name": env.str("S3_REGION", default="") or "us-east-1",
         "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
         "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
         # Objects are never replaced by an upload of the same name.

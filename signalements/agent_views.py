@@ -6,10 +6,11 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,6 +26,7 @@ from signalements.models import Signalement
 from signalements.permissions import IsDirectionStaff
 from signalements.selectors.reports import signalement_queue
 from signalements.selectors.stats import signalement_stats_cached
+from signalements.storage import private_file_response
 
 
 class AgentSignalementViewSet(
@@ -154,6 +156,28 @@ class AgentSignalementViewSet(
             context=self.get_serializer_context(),
         ).data
         return Response(body)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="To a signed URL of the private bucket."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"photos/(?P<photo_id>\d+)/original",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def photo_original(self, request: Request, pk: str, photo_id: str) -> HttpResponse:
+        """A photo as the resident sent it, with its GPS and camera data (404 once dropped).
+
+        With object storage, a redirect to a URL signed for S3_SIGNED_URL_SECONDS.
+        """
+        signalement = self.get_object()
+        photo = get_object_or_404(signalement.photos.exclude(original=""), pk=photo_id)
+        return private_file_response(photo.original)
 
     @extend_schema(
         parameters=[

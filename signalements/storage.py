@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.files.storage.handler import InvalidStorageError
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -33,6 +35,26 @@ def private_storage() -> Storage:
         return storages["signalements_private"]
     except InvalidStorageError:
         return PrivateFileSystemStorage()
+
+
+def private_file_response(file: FieldFile) -> HttpResponse:
+    """A private file for someone already allowed to read it, never to be cached.
+
+    A storage that signs URLs (a private bucket) gets a redirect to a URL that expires
+    (S3_SIGNED_URL_SECONDS); local files, which have no URL, are streamed.
+    """
+    try:
+        url = file.url
+    except ValueError:
+        url = None
+    if url:
+        response: HttpResponse = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(file.open("rb"))
+    response["Cache-Control"] = "private, no-store"
+    # The signed URL must not leak to another site through the Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 # Uploads ------------------------------------------------------------------------------------

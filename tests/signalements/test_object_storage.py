@@ -20,12 +20,14 @@ from django.db import connection
 from moto.server import ThreadedMotoServer
 
 from backend.object_storage import check_object_storage, public_prefix, storages_setting
-from signalements import photos
+from signalements import photos, privacy
 from signalements.models import Photo
 from signalements.selectors.geojson import features_in_database
-from tests.signalements.factories import NIMES, category, jpeg_bytes, upload
+from tests.signalements.factories import NIMES, SAINT_GILLES, category, jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 PUBLIC, PRIVATE = "agglo-public", "agglo-private"
 URL = "/api/v1/signalements/"
@@ -117,14 +119,14 @@ def _get(url: str) -> bytes:
         return response.read()
 
 
-def _file(client_for, citizen) -> dict:
-    photo = jpeg_bytes(size=(1200, 900), gps=NIMES)
+def _file(client_for, citizen, *, slug: str = "depot-sauvage", at=NIMES) -> dict:
+    photo = jpeg_bytes(size=(1200, 900), gps=at)
     response = client_for(citizen).post(
         URL,
         {
-            "category": category("depot-sauvage").pk,
-            "latitude": NIMES[0],
-            "longitude": NIMES[1],
+            "category": category(slug).pk,
+            "latitude": at[0],
+            "longitude": at[1],
             "description": "Dépôt sauvage derrière le gymnase",
             "photos": [upload(photo, "IMG_2041.jpg")],
         },
@@ -135,15 +137,22 @@ def _file(client_for, citizen) -> dict:
 
 
 def test_the_original_goes_to_the_private_bucket_and_the_derivatives_to_the_public_one(
-    s3, client_for, citizen
+    s3, client_for, citizen, settings, django_capture_on_commit_callbacks
 ):
-    report = _file(client_for, citizen)
+    # Every upload through a temporary file, as a phone's photo of several MB goes.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = _file(client_for, citizen)
     photo = Photo.objects.get(signalement_id=report["id"])
     assert _keys(s3, PRIVATE) == [photo.original.name]
     assert _keys(s3, PUBLIC) == []
 
-    photo = photos.photo_process(photo_id=photo.pk)
+    # The task the commit queues, run by the task backend as a worker would.
+    settings.TASKS = IMMEDIATE
+    for callback in callbacks:
+        callback()
 
+    photo.refresh_from_db()
     assert photo.status == Photo.Status.READY
     assert sorted(_keys(s3, PUBLIC)) == sorted([photo.large.name, photo.thumbnail.name])
     # Kept (SIGNALEMENT_KEEP_ORIGINALS), privately, with its metadata as sent.
@@ -242,3 +251,76 @@ def test_an_unknown_storage_kind_is_refused(monkeypatch):
 def test_local_files_by_default(monkeypatch):
     monkeypatch.delenv("STORAGE", raising=False)
     assert storages_setting(environ.Env()) is None
+
+
+def test_an_agent_of_the_direction_gets_the_original_through_a_signed_url(
+    s3, s3_server, client_for, citizen, agent_voirie
+):
+    report = _file(client_for, citizen, slug="chaussee-degradee", at=SAINT_GILLES)
+    photo = photos.photo_process(photo_id=Photo.objects.get(signalement_id=report["id"]).pk)
+    path = f"/api/v1/agent/signalements/{report['id']}/photos/{photo.pk}/original/"
+
+    response = client_for(agent_voirie).get(path)
+
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, no-store"
+    signed = response["Location"]
+    assert signed.startswith(f"{s3_server}/{PRIVATE}/{photo.original.name}?")
+    assert "X-Amz-Signature=" in signed and "X-Amz-Expires=300" in signed
+    original = _get(signed)
+    assert original == s3.get_object(Bucket=PRIVATE, Key=photo.original.name)["Body"].read()
+    assert b"Exif" in original[:200]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _get(signed.split("?")[0])
+    assert refused.value.code == 403
+    # The agents' own view of the report gives only the public derivatives.
+    body = client_for(agent_voirie).get(f"/api/v1/agent/signalements/{report['id']}/").content
+    assert PRIVATE.encode() not in body and b"originals" not in body
+
+
+def test_residents_and_other_directions_never_get_the_original(
+    s3, client_for, citizen, other_citizen, agent_eau
+):
+    report = _file(client_for, citizen, slug="chaussee-degradee", at=SAINT_GILLES)
+    photo = Photo.objects.get(signalement_id=report["id"])
+    path = f"/api/v1/agent/signalements/{report['id']}/photos/{photo.pk}/original/"
+    assert client_for(None).get(path).status_code == 401
+    for person, status in ((citizen, 403), (other_citizen, 403), (agent_eau, 404)):
+        response = client_for(person).get(path)
+        assert response.status_code == status, person
+        assert "Location" not in response
+
+
+def test_an_original_dropped_after_processing_leaves_the_bucket(s3, client_for, citizen, settings):
+    settings.SIGNALEMENT_KEEP_ORIGINALS = False
+    report = _file(client_for, citizen)
+    photo = photos.photo_process(photo_id=Photo.objects.get(signalement_id=report["id"]).pk)
+    assert photo.status == Photo.Status.READY
+    assert _keys(s3, PRIVATE) == []
+    assert len(_keys(s3, PUBLIC)) == 2
+
+
+def test_erasing_an_account_deletes_its_originals_from_the_bucket(s3, client_for, citizen):
+    report = _file(client_for, citizen)
+    photos.photo_process(photo_id=Photo.objects.get(signalement_id=report["id"]).pk)
+    assert len(_keys(s3, PRIVATE)) == 1
+
+    privacy.erase(citizen)
+
+    assert _keys(s3, PRIVATE) == []
+    # The report stays, anonymous, with its public photos.
+    assert len(_keys(s3, PUBLIC)) == 2
+    assert Photo.objects.get(signalement_id=report["id"]).original.name == ""
+
+
+def test_with_local_files_the_original_is_streamed_to_the_agent(client_for, citizen, agent_voirie):
+    report = _file(client_for, citizen, slug="chaussee-degradee", at=SAINT_GILLES)
+    photo = Photo.objects.get(signalement_id=report["id"])
+    path = f"/api/v1/agent/signalements/{report['id']}/photos/{photo.pk}/original/"
+
+    response = client_for(agent_voirie).get(path)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    with photo.original.open("rb") as source:
+        assert b"".join(response.streaming_content) == source.read()

@@ -146,6 +146,7 @@ RULES: dict[str, set[str]] = {
     "POST /api/v1/agent/signalements/{id}/transfer/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/duplicate/": DIRECTION,
     "GET /api/v1/agent/signalements/{id}/notes/": DIRECTION,
+    "GET /api/v1/agent/signalements/{id}/photos/{photo_id}/original/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/notes/": DIRECTION,
     "POST /api/v1/agent/signalements/{id}/category/": DIRECTION,
     # A direction's people, for assigning (the report's direction), and one's own directions.
@@ -232,7 +233,9 @@ def world(
     OrganisationRole.objects.create(
         user=moderator_other, organisation=gard, role=OrganisationRole.Role.MODERATOR
     )
-    report = file_report(citizen, at=SAINT_GILLES)
+    report = file_report(
+        citizen, at=SAINT_GILLES, photos=[SimpleUploadedFile("p.jpg", jpeg(), "image/jpeg")]
+    )
     # A second report of the same queue, which the first may duplicate.
     original = file_report(other_citizen, at=SAINT_GILLES)
     # A resolved report, which its reporter may reopen.
@@ -297,6 +300,7 @@ def world(
         "{slug}": consultation.slug,
         "/api/v1/organisations/{slug}": "nimes-metropole",
         "{meeting_id}": meeting.pk,
+        "{photo_id}": report.photos.get().pk,
         "{insee_code}": "30189",
         "{token}": "matrix-token",
     }
