@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 8000
 
-.PHONY: run test setup lint format bench bench-large lock messages
+.PHONY: run test setup lint format bench bench-large bench-cluster lock messages
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -28,6 +28,11 @@ bench: setup
 # The same at 10 million reports beside the usual sizes (several hours; see bench/RESULTS.md).
 bench-large: setup
 	BENCH_SCALES=10000,100000,1000000,10000000 bash bench/run.sh
+
+# Two app servers and two task workers behind nginx, one of each killed mid-run (a few minutes).
+bench-cluster: setup
+	bash scripts/bootstrap.sh nginx-light
+	.venv/bin/python bench/cluster.py
 
 messages: setup
 	DEBUG=true .venv/bin/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete

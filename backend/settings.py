@@ -112,6 +112,8 @@ SIGNALEMENT_TRIAGE_DIRECTION = env.str(
 # Public figures are recomputed at most this often per set of filters (0: always live).
 STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 SIGNALEMENT_KEEP_ORIGINALS = env.bool("SIGNALEMENT_KEEP_ORIGINALS", default=True)
+# A task worker holding a photo this long died: the sweep gives the photo to another.
+SIGNALEMENT_PHOTO_LEASE_SECONDS = env.int("SIGNALEMENT_PHOTO_LEASE_SECONDS", default=600)
 # Uploads: files over FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) go to a temporary file
 # that the storage then moves into place (a rename when FILE_UPLOAD_TEMP_DIR is on the same
 # file system as the private media). Our handlers are Django's, reading 1 MiB chunks.

@@ -7,7 +7,6 @@ HTTP call for uploads and FCM delivery. Only 127.0.0.1 is ever contacted.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import platform
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 
+from bench.client import NIMES, Http, map_path, multipart, summary, viewport  # noqa: E402
 from bench.report import CONSULTATIONS, OPEN311_DEFAULT, OPEN311_PAGE  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_DB", "agglo_bench")
@@ -83,52 +83,8 @@ os.environ.update(
     }
 )
 
-NIMES = (4.3601, 43.8367)
-TERRITORY = (4.0, 43.6, 4.7, 44.1)
-
 
 # Measuring ------------------------------------------------------------------------------------
-
-
-def summary(latencies_ms: list[float], seconds: float | None = None) -> dict[str, Any]:
-    if not latencies_ms:
-        return {"n": 0}
-    ordered = sorted(latencies_ms)
-    result = {
-        "n": len(ordered),
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
-    }
-    if seconds:
-        result["throughput_rps"] = round(len(ordered) / seconds, 1)
-    return result
-
-
-class Http:
-    """One keep-alive connection, as a phone's HTTP stack keeps one."""
-
-    def __init__(self, port: int = PORT) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def call(
-        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
-    ) -> tuple[int, float, bytes]:
-        headers = {"Accept-Encoding": "gzip", **(headers or {})}
-        for attempt in range(2):
-            started = time.perf_counter()
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                return response.status, (time.perf_counter() - started) * 1000, data
-            except (http.client.HTTPException, OSError):
-                # The server closed an idle keep-alive connection: reconnect once.
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
 
 
 Request = tuple[str, str, str, bytes | None, dict]  # name, method, path, body, headers
@@ -149,7 +105,7 @@ def load(
 
     def user(seed: int) -> None:
         rng = random.Random(seed)
-        client = Http()
+        client = Http(PORT)
         while time.perf_counter() < deadline:
             name, method, path, body, headers = make_request(rng)
             try:
@@ -243,7 +199,7 @@ def start_server() -> subprocess.Popen:
         if server.poll() is not None:
             raise RuntimeError("gunicorn stopped at start")
         try:
-            if Http().call("GET", "/healthz")[0] == 200:
+            if Http(PORT).call("GET", "/healthz")[0] == 200:
                 return server
         except OSError:
             pass
@@ -279,21 +235,6 @@ def bench_tokens(count: int) -> list[str]:
 # Scenarios ------------------------------------------------------------------------------------
 
 MAP_ZOOMS = [9, 11, 13, 15, 17]
-
-
-def viewport(rng: random.Random, zoom: int) -> str:
-    """A phone screen (400 x 800 px) somewhere people look: mostly Nîmes, sometimes elsewhere."""
-    width = 400 / 256 * 360 / 2**zoom
-    height = 800 / 256 * 360 / 2**zoom * 0.72  # degrees of latitude are longer here
-    if rng.random() < 0.7:
-        x, y = rng.gauss(NIMES[0], 0.03), rng.gauss(NIMES[1], 0.02)
-    else:
-        x, y = rng.uniform(TERRITORY[0], TERRITORY[2]), rng.uniform(TERRITORY[1], TERRITORY[3])
-    return f"{x - width / 2:.5f},{y - height / 2:.5f},{x + width / 2:.5f},{y + height / 2:.5f}"
-
-
-def map_path(rng: random.Random, zoom: int) -> str:
-    return f"/api/v1/signalements/map/?bbox={viewport(rng, zoom)}&zoom={zoom}"
 
 
 MAP_FILTERS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -522,25 +463,6 @@ def public_ids(limit: int = 2000) -> list[int]:
     return list(Signalement.objects.public().order_by("?").values_list("pk", flat=True)[:limit])
 
 
-def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-        parts.append(f"{head}{value}\r\n".encode())
-    for name, filename, content in files:
-        parts.append(
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'
-            ).encode()
-            + content
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 def filing_scenario(token: str, category_id: int, sink_port: int, repeat: int = 6) -> dict:
     """POST a report with three 12-megapixel JPEGs; the floor is the same upload to a sink."""
     from bench.photos import jpeg_12mp
@@ -556,7 +478,7 @@ def filing_scenario(token: str, category_id: int, sink_port: int, repeat: int = 
         [("photos", f"IMG_{i}.jpg", photo) for i, photo in enumerate(photos)],
     )
     headers = {"Content-Type": content_type, "Authorization": f"Bearer {token}"}
-    client, sink = Http(), Http(sink_port)
+    client, sink = Http(PORT), Http(sink_port)
     times, floors = [], []
     for _ in range(repeat):
         status, elapsed, data = client.call("POST", "/api/v1/signalements/", body, headers)

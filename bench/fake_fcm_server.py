@@ -1,6 +1,7 @@
 """The tests' fake FCM as a process of its own for the bench; prints its port, then serves.
 
-Adds ``GET /stats`` (how many messages were sent) and ``POST /upload-sink`` (reads a body
+Adds ``GET /stats`` (how many messages were sent), ``GET /sends`` (the token and
+``notification_id`` of each message, in order of arrival) and ``POST /upload-sink`` (reads a body
 and answers 200: the floor of an upload) and keeps connections alive like the real FCM.
 """
 
@@ -35,6 +36,18 @@ class BenchFakeFCM(FakeFCM):
                 self.wfile.write(payload)
 
             def do_GET(self) -> None:
+                if self.path == "/sends":
+                    sends = [
+                        {
+                            "token": r.target,
+                            "notification_id": r.body["message"]
+                            .get("data", {})
+                            .get("notification_id", ""),
+                        }
+                        for r in fake.sends()
+                    ]
+                    self._reply(json.dumps(sends).encode())
+                    return
                 self._reply(json.dumps({"sends": len(fake.sends())}).encode())
 
             def do_POST(self) -> None:

@@ -24,7 +24,11 @@ NIMES = (43.8367, 4.3601)  # latitude, longitude
 
 def jpeg_12mp(seed: int) -> bytes:
     """A 4032 x 3024 JPEG with noise, about the weight of a phone photo."""
-    size = (4032, 3024)
+    return phone_jpeg(seed, (4032, 3024))
+
+
+def phone_jpeg(seed: int, size: tuple[int, int]) -> bytes:
+    """A JPEG of ``size`` with noise, as heavy per pixel as a phone's."""
     noise = Image.effect_noise(size, 24 + seed)
     gradient = Image.linear_gradient("L").resize(size)
     image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))

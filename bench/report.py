@@ -329,10 +329,73 @@ def render(results: dict[str, Any]) -> str:
                 f"{_ms(row, 'throughput_rps')} | {row.get('errors', 0)} |"
             )
         lines.append("")
+    cluster = Path(__file__).with_name("results") / "cluster.json"
+    if cluster.exists():
+        lines.append(cluster_markdown(json.loads(cluster.read_text(encoding="utf-8"))))
     notes = Path(__file__).with_name("NOTES.md")
     if notes.exists():
         lines.append(notes.read_text(encoding="utf-8"))
     return "\n".join(lines)
+
+
+def with_section(text: str, title: str, section: str) -> str:
+    """``text`` with its ``## title`` section replaced by ``section`` (else put before the
+    notes, else at the end)."""
+    start = text.find(f"\n## {title}")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        return text[: start + 1] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
+    notes = text.find("\n## Notes and choices")
+    if notes >= 0:
+        return f"{text[: notes + 1]}{section}\n{text[notes + 1 :]}"
+    return f"{text.rstrip()}\n\n{section}"
+
+
+def cluster_markdown(data: dict[str, Any]) -> str:
+    """The cluster run (bench/cluster.py): layout, what the clients saw, what was kept."""
+    layout, requests = data["layout"], data["requests"]
+    lines = ["## Cluster: two app servers and two task workers, one of each killed\n"]
+    lines.append(
+        f"{layout['app_servers']}; {layout['task_workers']}; {layout['proxy']}; "
+        f"{layout['storage']}; {layout['cache']}; {layout['database']}. "
+        f"{layout['residents']} residents (map, list, detail, inbox, filing with and without a "
+        f"photo, retried with their `Idempotency-Key`) and an agent acknowledging every new "
+        f"report, for {layout['load_seconds']} s over {layout['reports_before']:,} reports. "
+        f"Kills are SIGKILL of the whole process group, as a machine that stops; leases of "
+        f"{layout['lease_seconds']} s.\n"
+    )
+    lines.append(
+        "| event | at s | restarted at s | client errors in the next 30 s | "
+        "last error after s | serving again after restart s |"
+    )
+    lines.append("|---|---|---|---|---|---|")
+    for name, row in data["recovery"].items():
+        lines.append(
+            f"| kill {name} | {row['killed_at_s']} | {row['restarted_at_s']} | "
+            f"{row['client_errors_within_30_s']} | {row['errors_stopped_after_s']} | "
+            f"{row.get('serving_again_after_restart_s', '–')} |"
+        )
+    errors = ", ".join(f"{k}: {v}" for k, v in requests["errors"].items()) or "none"
+    lines.append(
+        f"\nRequests: {requests['attempts']:,} attempts ({requests['per_second']}/s), "
+        f"error rate {requests['error_rate']:.3%} ({errors}).\n"
+    )
+    lines.append("| endpoint | n | p50 ms | p95 ms |")
+    lines.append("|---|---|---|---|")
+    for name, row in data["latency"].items():
+        lines.append(
+            f"| {name} | {row.get('n', 0)} | {_ms(row, 'p50_ms')} | {_ms(row, 'p95_ms')} |"
+        )
+    lines.append("")
+    lines.append("| check | |")
+    lines.append("|---|---|")
+    for label, ok in data["verdict"].items():
+        lines.append(f"| {label} | {_verdict(ok)} |")
+    lines.append("")
+    for part in ("reports", "photos", "notifications", "drain", "tasks"):
+        facts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data[part].items())
+        lines.append(f"- {part}: {facts}.")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -23,4 +23,8 @@ export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo -v 0
 
-exec .venv/bin/python bench/bench.py
+.venv/bin/python bench/bench.py
+# Then the scale-out story: two app servers and two task workers behind nginx, one of each
+# killed mid-run (bench/cluster.py, its own database).
+bash scripts/bootstrap.sh nginx-light
+exec .venv/bin/python bench/cluster.py

@@ -25,10 +25,13 @@ from signalements.models import Photo
 
 logger = logging.getLogger(__name__)
 
-# A photo takes well under a second to process: a worker holding one for this long died.
-PHOTO_CLAIM_LEASE = timedelta(minutes=10)
 PHOTO_MAX_ATTEMPTS = 3
 PHOTO_RETRY_DELAY = timedelta(minutes=1)
+
+
+def photo_claim_lease() -> timedelta:
+    """A photo takes well under a second to process: a worker holding one this long died."""
+    return timedelta(seconds=settings.SIGNALEMENT_PHOTO_LEASE_SECONDS)
 
 
 def _photo_claim(photo_id: int) -> Photo | None:
@@ -39,7 +42,7 @@ def _photo_claim(photo_id: int) -> Photo | None:
             pk=photo_id, status=Photo.Status.PROCESSING, attempts__lt=PHOTO_MAX_ATTEMPTS
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + PHOTO_CLAIM_LEASE, attempts=F("attempts") + 1)
+        .update(claimed_until=now + photo_claim_lease(), attempts=F("attempts") + 1)
     )
     return Photo.objects.get(pk=photo_id) if claimed else None
 
@@ -121,7 +124,7 @@ def photos_sweep(*, limit: int = 500) -> list[int]:
     left = Photo.objects.filter(status=Photo.Status.PROCESSING).filter(
         Q(claimed_until__lt=now)
         # Never claimed: the task may still be waiting in a busy queue, give it a lease.
-        | Q(claimed_until__isnull=True, created_at__lt=now - PHOTO_CLAIM_LEASE)
+        | Q(claimed_until__isnull=True, created_at__lt=now - photo_claim_lease())
     )
     spent = left.filter(attempts__gte=PHOTO_MAX_ATTEMPTS).update(
         status=Photo.Status.FAILED, claimed_until=None

@@ -65,7 +65,7 @@ def test_a_photo_never_claimed_is_swept_once_its_task_is_overdue(citizen):
     photo = _photo(citizen)
     assert photos.photos_sweep() == [], "its task may still be waiting in the queue"
     Photo.objects.filter(pk=photo.pk).update(
-        created_at=timezone.now() - photos.PHOTO_CLAIM_LEASE - timedelta(seconds=1)
+        created_at=timezone.now() - photos.photo_claim_lease() - timedelta(seconds=1)
     )
     assert photos.photos_sweep() == [photo.pk]
 
@@ -147,7 +147,7 @@ def test_the_sweep_is_a_recurring_job():
 
     job = schedule.jobs()["photos-sweep"]
     assert job.task_path == "signalements.tasks.sweep_photos"
-    assert job.every is not None and job.every <= photos.PHOTO_CLAIM_LEASE
+    assert job.every is not None and job.every <= photos.photo_claim_lease()
 
 
 def test_real_workers_finish_a_photo_whose_worker_died(committed_db, citizen, settings):
