@@ -190,9 +190,13 @@ http {{
   access_log {RUN / "access.log"} cluster;
   client_max_body_size 80m;
   upstream app {{
-    server 127.0.0.1:{PORTS["app-1"]} max_fails=1 fail_timeout=5s;
-    server 127.0.0.1:{PORTS["app-2"]} max_fails=1 fail_timeout=5s;
+    # A server is left out for 5 s after 3 failures; one failure could be an idle kept-alive
+    # connection closed by gunicorn as nginx reused it, which takes the healthy server out too.
+    server 127.0.0.1:{PORTS["app-1"]} max_fails=3 fail_timeout=5s;
+    server 127.0.0.1:{PORTS["app-2"]} max_fails=3 fail_timeout=5s;
     keepalive 64;
+    # Idle connections are dropped by nginx before gunicorn's --keep-alive (30 s) would.
+    keepalive_timeout 20s;
   }}
   server {{
     listen 127.0.0.1:{PORTS["proxy"]};
