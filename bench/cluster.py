@@ -358,13 +358,13 @@ def attempt(
     return status, data
 
 
-def file_report(ledger: Ledger, client: Http, rng: random.Random, token: str, photo: bytes) -> None:
+def file_report(
+    ledger: Ledger, client: Http, rng: random.Random, token: str, photo: bytes, category: int
+) -> None:
     """A resident files a report as the app does: one key, retried until it is answered."""
-    from signalements.models import Category
-
     key = str(uuid.UUID(int=rng.getrandbits(128)))
     fields = {
-        "category": str(_category(Category)),
+        "category": str(category),
         "latitude": f"{SAINT_GILLES[0] + rng.uniform(-0.005, 0.005):.6f}",
         "longitude": f"{SAINT_GILLES[1] + rng.uniform(-0.005, 0.005):.6f}",
         "description": f"Chaussée déformée (cluster {key})",
@@ -395,17 +395,8 @@ def file_report(ledger: Ledger, client: Http, rng: random.Random, token: str, ph
         ledger.given_up.append(key)
 
 
-_CATEGORY: list[int] = []
-
-
-def _category(model: Any) -> int:
-    if not _CATEGORY:
-        _CATEGORY.append(model.objects.get(slug="chaussee-degradee").pk)
-    return _CATEGORY[0]
-
-
 def resident(
-    ledger: Ledger, seed: int, token: str, ids: list[int], photo: bytes, until: float
+    ledger: Ledger, seed: int, token: str, ids: list[int], photo: bytes, category: int, until: float
 ) -> None:
     rng = random.Random(seed)
     client = Http(PORTS["proxy"])
@@ -415,7 +406,7 @@ def resident(
     names, weights = zip(*choices, strict=True)
     while time.time() < until:
         if rng.random() < 0.05:
-            file_report(ledger, client, rng, token, photo)
+            file_report(ledger, client, rng, token, photo, category)
         else:
             name = rng.choices(names, weights)[0]
             path, headers = {
@@ -470,7 +461,7 @@ def register_devices(tokens: list[str]) -> None:
 # Checking -------------------------------------------------------------------------------------
 
 
-def run_reports(ledger: Ledger) -> Any:
+def run_reports() -> Any:
     from signalements.models import Signalement
 
     return Signalement.objects.filter(description__contains="(cluster ")
@@ -481,7 +472,7 @@ def pending(ledger: Ledger, users: list[Any]) -> tuple[int, int]:
     from signalements.models import Photo
 
     photos = Photo.objects.filter(
-        signalement__in=run_reports(ledger), status=Photo.Status.PROCESSING
+        signalement__in=run_reports(), status=Photo.Status.PROCESSING
     ).count()
     deliveries = (
         Delivery.objects.filter(notification__user__in=users)
@@ -523,7 +514,7 @@ def check(ledger: Ledger, users: list[Any], fcm_port: int) -> dict[str, Any]:
     from push.outbox import UNKNOWN_OUTCOME
     from signalements.models import Photo
 
-    reports = run_reports(ledger)
+    reports = run_reports()
     per_key = Counter(
         description.rsplit("(cluster ", 1)[1].rstrip(")")
         for description in reports.values_list("description", flat=True)
@@ -655,7 +646,7 @@ def main() -> None:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     from bench.photos import phone_jpeg
-    from signalements.models import Signalement
+    from signalements.models import Category, Signalement
 
     fcm = subprocess.Popen(
         python(str(ROOT / "bench" / "fake_fcm_server.py")),
@@ -685,12 +676,15 @@ def main() -> None:
         register_devices(tokens)
         ids = list(Signalement.objects.public().order_by("?").values_list("pk", flat=True)[:2000])
         photo = phone_jpeg(3, (2016, 1512))
+        category = Category.objects.get(slug="chaussee-degradee").pk
         ledger = Ledger()
         begin = time.time()
         until = begin + LOAD_SECONDS
         print(f"==> cluster: {USERS} residents and an agent for {LOAD_SECONDS:.0f} s", flush=True)
         threads = [
-            threading.Thread(target=resident, args=(ledger, i, tokens[i], ids, photo, until))
+            threading.Thread(
+                target=resident, args=(ledger, i, tokens[i], ids, photo, category, until)
+            )
             for i in range(USERS)
         ] + [threading.Thread(target=agent, args=(ledger, agent_token(), until))]
         for thread in threads:

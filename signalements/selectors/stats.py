@@ -20,16 +20,9 @@ RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 def _percentile(queryset: QuerySet, expression: Any, fraction: float) -> timedelta | None:
-    """A percentile of a duration, computed by the database.
-
-    PostgreSQL has percentile_cont; elsewhere the row at that rank is read with
-    an ordered OFFSET, still one indexed query.
-    """
+    """A percentile of a duration where the database has no percentile_cont (SQLite): the
+    row at that rank, read with an ordered OFFSET, still one indexed query."""
     rows = queryset.annotate(_value=expression).filter(_value__isnull=False)
-    if connection.vendor == "postgresql":
-        return rows.aggregate(
-            value=PercentileCont(F("_value"), fraction=fraction, output_field=DurationField())
-        )["value"]
     count = rows.count()
     if not count:
         return None
@@ -37,17 +30,14 @@ def _percentile(queryset: QuerySet, expression: Any, fraction: float) -> timedel
 
 
 class PercentileCont(Aggregate):
-    """``percentile_cont`` of one fraction, or of several (an array) from a single sort."""
+    """PostgreSQL's ``percentile_cont`` of several fractions (an array), from one sort."""
 
     function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    template = "%(function)s(%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression: Any, fraction: float | list[float], **extra: Any) -> None:
-        if isinstance(fraction, list):
-            fraction = "ARRAY[{}]".format(",".join(str(float(f)) for f in fraction))
-        else:
-            fraction = float(fraction)
-        super().__init__(expression, fraction=fraction, **extra)
+    def __init__(self, expression: Any, fractions: list[float], **extra: Any) -> None:
+        array = "ARRAY[{}]".format(",".join(str(float(f)) for f in fractions))
+        super().__init__(expression, fractions=array, **extra)
 
 
 def _seconds(value: timedelta | None) -> float | None:
