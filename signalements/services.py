@@ -614,3 +614,13 @@ def map_cells_rebuild() -> int | None:
             "+ signalements_mapcellperiod_rebuild()"
         )
         return cursor.fetchone()[0]
+
+
+def stats_rebuild() -> int | None:
+    """Recount the public figures' counts and delays by period from the reports; None off
+    PostgreSQL. Triggers keep them as reports change; writers wait while it runs."""
+    if connection.vendor != "postgresql":
+        return None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT signalements_statsperiod_rebuild()")
+        return cursor.fetchone()[0]

@@ -32,6 +32,7 @@ from signalements.models.reports import (
     SignalementQuerySet,
     Status,
 )
+from signalements.models.stats import WHOLE_TERRITORY, StatsDelay, StatsPeriod
 
 # The Open311 models (API keys, requests, updates) belong to this app, in their own module.
 from signalements.open311 import models as open311_models  # noqa: F401
@@ -55,8 +56,11 @@ __all__ = [
     "Signalement",
     "SignalementEvent",
     "SignalementQuerySet",
+    "StatsDelay",
+    "StatsPeriod",
     "Status",
     "Theme",
+    "WHOLE_TERRITORY",
     "large_upload_to",
     "original_upload_to",
     "thumbnail_upload_to",

@@ -19,9 +19,9 @@ def computed(settings):
     settings.STATS_CACHE_SECONDS = 300
     with mock.patch.object(
         stats_selectors,
-        "signalement_stats",
+        "signalement_figures",
         autospec=True,
-        side_effect=stats_selectors.signalement_stats,
+        side_effect=stats_selectors.signalement_figures,
     ) as spy:
         yield spy
 
