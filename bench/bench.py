@@ -30,7 +30,13 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 
 from bench.client import NIMES, Http, map_path, multipart, summary, viewport  # noqa: E402
-from bench.report import CONSULTATIONS, OPEN311_DEFAULT, OPEN311_PAGE  # noqa: E402
+from bench.report import (  # noqa: E402
+    CONSULTATIONS,
+    FIGURES_CATEGORY,
+    FIGURES_COMMUNE,
+    OPEN311_DEFAULT,
+    OPEN311_PAGE,
+)
 
 DB_NAME = os.environ.get("BENCH_DB", "agglo_bench")
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
@@ -304,12 +310,14 @@ def nearby_path(rng: random.Random, category_id: int) -> str:
     return f"/api/v1/signalements/nearby/?latitude={y:.5f}&longitude={x:.5f}&category={category_id}"
 
 
-def figures_path(rng: random.Random, cold: bool) -> str:
-    """Figures of the whole territory (the largest set); cold ones ask for a period nobody
-    asked before (a new end, to the minute), so no kept answer serves them."""
-    path = "/api/v1/stats/signalements/"
+def figures_path(rng: random.Random, cold: bool, scope: str = "") -> str:
+    """Figures of the whole territory (the largest set), or of a scope (``commune=…``,
+    ``category=…``); cold ones ask for a period nobody asked before (a new end, to the
+    minute), so no kept answer serves them."""
+    path = "/api/v1/stats/signalements/?" + scope
     if cold:
-        path += f"?until={_days_ago(0)[:11]}{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+        end = f"{_days_ago(0)[:11]}{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+        path += ("&" if scope else "") + f"until={end}"
     return path
 
 
@@ -357,6 +365,8 @@ def read_scenarios(ids: list[int], category_id: int, consultation: str) -> dict[
         "nearby duplicates": lambda rng: nearby_path(rng, category_id),
         "figures (kept)": lambda rng: figures_path(rng, cold=False),
         "figures (cold)": lambda rng: figures_path(rng, cold=True),
+        FIGURES_COMMUNE: lambda rng: figures_path(rng, cold=True, scope="commune=30189"),
+        FIGURES_CATEGORY: lambda rng: figures_path(rng, cold=True, scope=f"category={category_id}"),
         "categories": lambda rng: "/api/v1/categories/",
         "communes": lambda rng: "/api/v1/communes/",
         "detail": lambda rng: f"/api/v1/signalements/{rng.choice(ids)}/",

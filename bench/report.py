@@ -26,6 +26,11 @@ OPEN311_PAGE = "open311 requests 100"
 OPEN311_DEFAULT = "open311 requests (default page, 1000)"
 CONSULTATIONS = "consultations list"
 GEOJSON = "list geojson 500 (viewport)"
+# Figures nobody asked before: of the whole territory, of Nîmes (over half of the reports,
+# both from the kept counts) and of a category (computed from its reports).
+FIGURES_COLD = "figures (cold)"
+FIGURES_COMMUNE = "figures (cold, Nîmes)"
+FIGURES_CATEGORY = "figures (cold, a category)"
 
 MIXED_NOTE = (
     "50 users for 60 s, each waiting 0 to 0.5 s between requests; map 35 % (zoom 11 to 17 "
@@ -154,6 +159,20 @@ def _per_scale_checks(smallest: dict[str, Any]) -> list[tuple[str, Any]]:
 
         return check
 
+    def worst_limit(names: tuple[str, ...], ms: float) -> Any:
+        def check(endpoints: dict) -> tuple[str, str, bool] | None:
+            rows = {name: endpoints[name] for name in names if _p50(endpoints.get(name))}
+            if not rows:
+                return None
+            worst = max(rows, key=lambda name: rows[name]["p50_ms"])
+            return (
+                f"worst p50 {rows[worst]['p50_ms']:g} ms ({worst})",
+                _ms(rows[worst], "floor_ms"),
+                rows[worst]["p50_ms"] <= ms,
+            )
+
+        return check
+
     def geojson_ratio(endpoints: dict) -> tuple[str, str, bool] | None:
         row = endpoints.get("list geojson 500 (viewport)")
         if not row or not row.get("floor_ms"):
@@ -179,7 +198,7 @@ def _per_scale_checks(smallest: dict[str, Any]) -> list[tuple[str, Any]]:
         ),
         (
             "public figures, computed for a new set of filters: p50 ≤ 300 ms",
-            limit("figures (cold)", 300),
+            worst_limit((FIGURES_COLD, FIGURES_COMMUNE, FIGURES_CATEGORY), 300),
         ),
     ]
 
