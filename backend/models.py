@@ -217,11 +217,13 @@ class OrganisationRoleQuerySet(models.QuerySet["OrganisationRole"]):
 
 
 class OrganisationRole(models.Model):
-    """An organisation-wide role: moderator of its consultations, or its administrator."""
+    """An organisation-wide role: moderator of its consultations, its administrator, or its
+    participation officer (the citizen panel)."""
 
     class Role(models.TextChoices):
         MODERATOR = "moderator", _("moderator")
         ADMIN = "admin", _("organisation admin")
+        PARTICIPATION = "participation", _("participation officer")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="organisation_roles"
@@ -232,7 +234,7 @@ class OrganisationRole(models.Model):
         on_delete=models.CASCADE,
         related_name="roles",
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     objects = OrganisationRoleQuerySet.as_manager()
 

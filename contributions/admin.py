@@ -30,6 +30,7 @@ from contributions.models import (
     Meeting,
     ModerationDecision,
     ModerationSettings,
+    Panel,
     Phase,
     Restitution,
     RestitutionDocument,
@@ -419,3 +420,20 @@ class RestitutionAdmin(admin.ModelAdmin):
     list_display = ["consultation", "visibility", "published_at"]
     readonly_fields = ["published_at", "updated_by"]
     inlines = [RestitutionDocumentInline]
+
+
+@admin.register(Panel)
+class PanelAdmin(admin.ModelAdmin):
+    """The panel and the public record of its draws; its pool (personal data) is not shown."""
+
+    list_display = ["title", "organisation", "stage", "pool_size", "invited_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = [
+        "stage",
+        "pool_size",
+        "pool_hash",
+        "pool_imported_at",
+        "invitation_seed",
+        "invited_numbers",
+        "invited_at",
+    ]

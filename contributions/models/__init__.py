@@ -9,6 +9,7 @@
 - ``contributions``: What participants write (ideas, questions, comments), supports, flags.
 - ``answers``: The owning direction's official answer to a contribution.
 - ``restitution``: The published results of a consultation and their documents.
+- ``panel``: The citizen panel drawn by lot: its pool from the electoral lists and its draws.
 """
 
 from contributions.models._common import DOCUMENT_EXTENSIONS
@@ -32,6 +33,7 @@ from contributions.models.contributions import (
 )
 from contributions.models.meetings import Document, Meeting, MeetingRegistration
 from contributions.models.moderation import CharterReason, ModerationDecision, ModerationSettings
+from contributions.models.panel import Panel, PoolPerson
 from contributions.models.restitution import Restitution, RestitutionDocument
 
 __all__ = [
@@ -54,7 +56,9 @@ __all__ = [
     "ModerationSettings",
     "OfficialAnswer",
     "OrganisationFollow",
+    "Panel",
     "Phase",
+    "PoolPerson",
     "Restitution",
     "RestitutionDocument",
     "Status",
