@@ -33,6 +33,7 @@ ACCOUNTS = [
     ("agent.eau@demo.test", "Lucie", "Roux", "eau", Membership.Role.AGENT),
     ("moderation@demo.test", "Nadia", "Fabre", "developpement-durable", Membership.Role.MANAGER),
     ("admin@demo.test", "Paul", "Garcia", None, None),
+    ("participation@demo.test", "Julien", "Roche", None, None),
 ]
 
 
@@ -95,4 +96,9 @@ def load() -> None:
     admin.save(update_fields=["is_staff", "is_superuser"])
     OrganisationRole.objects.get_or_create(
         user=admin, organisation=agglomeration, role=OrganisationRole.Role.ADMIN
+    )
+    OrganisationRole.objects.get_or_create(
+        user=User.objects.get(email="participation@demo.test"),
+        organisation=agglomeration,
+        role=OrganisationRole.Role.PARTICIPATION,
     )

@@ -28,6 +28,7 @@ from contributions.models import (
     ModerationDecision,
     ModerationSettings,
     OfficialAnswer,
+    Panel,
     Phase,
     Restitution,
     Theme,
@@ -360,6 +361,18 @@ def load() -> None:
             actor.communes.set(Commune.objects.filter(insee_code__in=communes))
 
     load_contributions(now=now)
+    # The citizen panel, before its pool is imported (the pool is personal data: none ships).
+    Panel.objects.update_or_create(
+        slug="panel-citoyen-2027",
+        defaults={
+            "organisation": agglomeration,
+            "title": "Panel citoyen 2027",
+            "purpose": "Une centaine d'habitantes et d'habitants tirés au sort sur les listes "
+            "électorales donnent leur avis sur les grands projets de l'agglomération.",
+            "size": 100,
+            "invitations": 2000,
+        },
+    )
 
 
 CHARTER = [

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from contributions.models import Actor, Consultation, ContactMessage, Contribution
+from contributions.models import Actor, Consultation, ContactMessage, Contribution, Panel
 from contributions.selectors._common import is_any_staff
 from contributions.selectors.actors import can_validate_actors
 from contributions.selectors.answers import can_answer
 from contributions.selectors.consultations import can_publish
 from contributions.selectors.contact import contact_messages_for, is_contact_staff
 from contributions.selectors.moderation import is_any_moderator
+from contributions.selectors.panel import is_participation_officer
 
 
 class CanPublishConsultation(permissions.BasePermission):
@@ -92,3 +93,12 @@ class CanWriteRestitution(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_publish(
             user=request.user, consultation=obj
         )
+
+
+class IsParticipationOfficer(permissions.BasePermission):
+    """The pool of a panel is personal data: its organisation's participation officers only."""
+
+    message = _("Only the participation officers of the organisation may run the panel's draw.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Panel) -> bool:
+        return is_participation_officer(user=request.user, panel=obj)

@@ -23,6 +23,7 @@ from contributions.views.meetings import (
     MeetingRegistrationView,
 )
 from contributions.views.moderation import CharterView, ModerationLogView, ModerationViewSet
+from contributions.views.panel import PanelLettersView, PanelViewSet
 from contributions.views.restitution import (
     RestitutionDocumentView,
     RestitutionPublishView,
@@ -37,6 +38,7 @@ router.register("actors", ActorViewSet, basename="actor")
 router.register("contact-messages", ContactMessageViewSet, basename="contact-message")
 router.register("contributions", ContributionViewSet, basename="contribution")
 router.register("moderation/contributions", ModerationViewSet, basename="moderation-contribution")
+router.register("panels", PanelViewSet, basename="panel")
 
 urlpatterns = [
     path("consultations/feed.json", ConsultationFeedView.as_view(), name="consultation-feed"),
@@ -67,6 +69,7 @@ urlpatterns = [
         name="organisation-follow",
     ),
     path("contact/", ContactView.as_view(), name="contact"),
+    path("panels/<slug:slug>/letters.csv", PanelLettersView.as_view(), name="panel-letters"),
     path(
         "consultations/<slug:slug>/contributions/",
         ConsultationContributionsView.as_view(),

@@ -85,7 +85,16 @@ def _check_row(
     """The person of one row, or the fields refused with their rule."""
     errors: list[tuple[str, str]] = []
     values = {name: " ".join(str(row.get(name) or "").split()) for name in sortition.POOL_FIELDS}
+    controlled = {
+        name
+        for name, value in values.items()
+        if any(ord(char) < 32 or ord(char) == 127 for char in value)
+    }
+    errors.extend((name, _("This cell holds a control character.")) for name in controlled)
+    values.update(dict.fromkeys(controlled, ""))
     for name, limit in (("last_name", 200), ("first_names", 200), ("address", 300)):
+        if name in controlled:
+            continue
         if not values[name]:
             errors.append((name, _("This column is empty.")))
         elif len(values[name]) > limit:
@@ -99,7 +108,7 @@ def _check_row(
     elif not ADULT_AGE <= _age(born, today) <= 120:
         errors.append(("birth_date", _("An elector is %(age)d or older.") % {"age": ADULT_AGE}))
     postcode = values["postcode"]
-    well_formed = len(postcode) == 5 and postcode.isdigit()
+    well_formed = len(postcode) == 5 and postcode.isascii() and postcode.isdigit()
     if not well_formed:
         errors.append(("postcode", _("A postcode has five digits.")))
     commune = communes.get(_plain(values["commune"]))
@@ -128,8 +137,11 @@ def panel_pool_import(*, panel: Panel, data: bytes) -> PoolImport:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None) or []
+    try:
+        # Read whole before checking: a NUL byte or an endless cell stops the csv module.
+        header, *body = list(csv.reader(io.StringIO(text), delimiter=delimiter)) or [[]]
+    except csv.Error:
+        raise ValidationError({"file": [_("This file is not a readable CSV file.")]}) from None
     columns = {index: POOL_COLUMNS.get(_plain(name)) for index, name in enumerate(header)}
     missing = [name for name in sortition.POOL_FIELDS if name not in columns.values()]
     if missing:
@@ -150,7 +162,7 @@ def panel_pool_import(*, panel: Panel, data: bytes) -> PoolImport:
     result = PoolImport()
     people: list[PoolPerson] = []
     lines: list[str] = []
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in enumerate(body, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         row: dict[str, str] = {}

@@ -63,6 +63,7 @@ def test_each_operation_takes_one_media_type_multipart_only_where_files_are_sent
         "POST /api/v1/signalements/{id}/photos/",
         "POST /api/v1/agent/signalements/{id}/transition/",
         "POST /api/v1/consultations/{slug}/restitution/documents/",
+        "POST /api/v1/panels/{slug}/pool/",
     }
 
 

@@ -26,12 +26,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.demo import DEMO_PASSWORD
 from backend.models import Direction, Organisation, OrganisationRole, User
+from contributions.models import Panel
+from contributions.services.panel import panel_draw_invitations, panel_pool_import
 from contributions.services.restitution import restitution_save
 from push import services as push_services
 from push.models import Kind
 from signalements import services as signalement_services
 from signalements.models import Category, Status
 from tests import figures
+from tests.contributions.pool_factory import pool_csv, pool_rows
 from tests.signalements.factories import NIMES, SAINT_GILLES, file_report
 
 # Permissions and schemas do not depend on the database: checked once, in the PostGIS run.
@@ -49,6 +52,7 @@ ROLES = [
     "moderator",
     "moderator_other",
     "org_admin",
+    "participation",
 ]
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"anonymous"}
@@ -56,16 +60,20 @@ OWNER = {"owner"}
 DIRECTION = {"agent_routed", "manager"}
 ORG_STAFF = {"moderator", "org_admin"}
 ORG_ADMIN = {"org_admin"}
+# The citizen panel's pool is personal data: its organisation's participation officer only.
+PARTICIPATION = {"participation"}
 # Anyone with a role or a seat in a direction: staff lists are filtered to what they may see.
 STAFF = LOGGED_IN - {"owner", "other_citizen"}
 # A seat in any direction (the moderator manages one) or the back-office superuser (org_admin).
-FIELD_SERVICE = STAFF - {"moderator_other"}
+FIELD_SERVICE = STAFF - {"moderator_other", "participation"}
 
 MODERATOR_OTHER = "Gard-Mod-2026"
 # The passwords of the personas who are not demo accounts (those share DEMO_PASSWORD).
+PARTICIPATION_PASSWORD = "Panel-Tirage-2026"
 PASSWORDS = {
     "voisin@example.test": "Voisin-Password-2026",
     "moderation.gard@example.test": MODERATOR_OTHER,
+    "participation@example.test": PARTICIPATION_PASSWORD,
 }
 NEW_PASSWORD = "Un-Autre-Mot-De-Passe-2026"
 
@@ -120,6 +128,11 @@ RULES: dict[str, set[str]] = {
     "GET /api/v1/contributions/{id}/": EVERYONE,
     "GET /api/v1/contributions/{id}/replies/": EVERYONE,
     "GET /api/v1/actors/": EVERYONE,
+    "GET /api/v1/panels/": EVERYONE,
+    "GET /api/v1/panels/{slug}/": EVERYONE,
+    "POST /api/v1/panels/{slug}/pool/": PARTICIPATION,
+    "POST /api/v1/panels/{slug}/invitations/": PARTICIPATION,
+    "GET /api/v1/panels/{slug}/letters.csv": PARTICIPATION,
     # Devices: whoever holds the token, but a device linked to an account is that account's.
     "POST /api/v1/devices/": EVERYONE,
     "DELETE /api/v1/devices/{token}/": OWNER,
@@ -170,7 +183,8 @@ RULES: dict[str, set[str]] = {
     "PATCH /api/v1/actors/{id}/": OWNER,
     "POST /api/v1/actors/{id}/validate/": ORG_ADMIN,
     "POST /api/v1/contact/": EVERYONE,
-    "GET /api/v1/contact-messages/": STAFF,
+    # Moderators and directions answer the contact form; the participation officer does not.
+    "GET /api/v1/contact-messages/": STAFF - PARTICIPATION,
     "GET /api/v1/contact-messages/{id}/": ORG_STAFF,
     "POST /api/v1/contact-messages/{id}/close/": ORG_STAFF,
     "POST /api/v1/contact-messages/{id}/redirect/": ORG_STAFF,
@@ -218,7 +232,7 @@ def world(
     db, citizen, other_citizen, agent_voirie, agent_eau, manager_voirie, moderator, org_admin
 ):
     """One object of each kind, owned by the citizen, in a state the writes accept; and
-    the nine personas."""
+    the ten personas."""
     from contributions.models import (
         Actor,
         CharterReason,
@@ -280,6 +294,19 @@ def world(
         email="citoyen@demo.test",
         organisation=Organisation.objects.get(slug="nimes-metropole"),
     )
+    officer = User.objects.create_user("participation@example.test", PARTICIPATION_PASSWORD)
+    agglomeration = Organisation.objects.get(slug="nimes-metropole")
+    OrganisationRole.objects.create(
+        user=officer, organisation=agglomeration, role=OrganisationRole.Role.PARTICIPATION
+    )
+    # A panel with its pool imported, and one whose invitations are drawn.
+    pooled, drawn = (
+        Panel.objects.create(organisation=agglomeration, slug=slug, title=slug, invitations=3)
+        for slug in ("panel-vivier", "panel-invitations")
+    )
+    for panel in (pooled, drawn):
+        panel_pool_import(panel=panel, data=pool_csv(pool_rows(10)))
+    panel_draw_invitations(panel=drawn, seed="1 2 3")
     restituted = Consultation.objects.filter(restitution_published_at__isnull=False).first()
     meeting = Meeting.objects.filter(consultation=consultation).first() or Meeting.objects.first()
     params = {
@@ -299,6 +326,8 @@ def world(
         "/api/v1/consultations/{slug}/restitution/publish/": closed.slug,
         "{slug}": consultation.slug,
         "/api/v1/organisations/{slug}": "nimes-metropole",
+        "/api/v1/panels/{slug}": pooled.slug,
+        "/api/v1/panels/{slug}/letters.csv": drawn.slug,
         "{meeting_id}": meeting.pk,
         "{photo_id}": report.photos.get().pk,
         "{insee_code}": "30189",
@@ -314,6 +343,7 @@ def world(
         "moderator": moderator,
         "moderator_other": moderator_other,
         "org_admin": org_admin,
+        "participation": officer,
     }
     data = {
         "citizen": citizen,
@@ -425,6 +455,16 @@ BODIES: dict[str, tuple[Body, str]] = {
     "POST /api/v1/signalements/{id}/photos/": (
         lambda person, data: {"photos": [io.BytesIO(jpeg())]},
         "multipart",
+    ),
+    "POST /api/v1/panels/{slug}/pool/": (
+        lambda person, data: {
+            "file": SimpleUploadedFile("liste.csv", pool_csv(pool_rows(5)), "text/csv")
+        },
+        "multipart",
+    ),
+    "POST /api/v1/panels/{slug}/invitations/": (
+        lambda person, data: {"seed": "Loto du 5 décembre : 3 14 15 27 41"},
+        "json",
     ),
     "POST /api/v1/signalements/{id}/reopen/": (
         lambda person, data: {"public_message": "Le trou est revenu."},
