@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.contributions.pool_factory import pool_csv, pool_rows
 from tests.helpers import child_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +83,7 @@ def test_the_readme_examples_run_against_the_demo(committed_db, live_server, tmp
     script = script.replace("http://localhost:8000", live_server.url)
     for name in ("photo.jpg", "apres.jpg"):
         phone_photo(tmp_path / name)
+    (tmp_path / "liste-electorale.csv").write_bytes(pool_csv(pool_rows(300)))
     (tmp_path / "bilan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n")
     log = tmp_path / "curl.log"
     result = subprocess.run(
