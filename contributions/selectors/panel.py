@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.contrib.auth.models import AnonymousUser
+
 from backend.models import OrganisationRole, User
 from contributions.models import Panel, PoolPerson
+from contributions.selectors._common import _logged_in
 
 
-def is_participation_officer(*, user: User, panel: Panel) -> bool:
+def is_participation_officer(*, user: User | AnonymousUser | None, panel: Panel) -> bool:
     """The pool is personal data of people who did not sign up: only the participation
     officers of the panel's organisation see it."""
     return (
-        user.is_authenticated
+        _logged_in(user)
         and OrganisationRole.objects.filter(
             user=user,
             organisation_id=panel.organisation_id,
