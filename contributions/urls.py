@@ -23,7 +23,13 @@ from contributions.views.meetings import (
     MeetingRegistrationView,
 )
 from contributions.views.moderation import CharterView, ModerationLogView, ModerationViewSet
-from contributions.views.panel import PanelLettersView, PanelViewSet
+from contributions.views.panel import (
+    MyPanelsView,
+    PanelLettersView,
+    PanelMembersView,
+    PanelPublicFileView,
+    PanelViewSet,
+)
 from contributions.views.restitution import (
     RestitutionDocumentView,
     RestitutionPublishView,
@@ -70,6 +76,18 @@ urlpatterns = [
     ),
     path("contact/", ContactView.as_view(), name="contact"),
     path("panels/<slug:slug>/letters.csv", PanelLettersView.as_view(), name="panel-letters"),
+    path("panels/<slug:slug>/members.csv", PanelMembersView.as_view(), name="panel-members"),
+    path(
+        "panels/<slug:slug>/volunteers.csv",
+        PanelPublicFileView.as_view(kind="volunteers"),
+        name="panel-volunteers-file",
+    ),
+    path(
+        "panels/<slug:slug>/quotas.csv",
+        PanelPublicFileView.as_view(kind="quotas"),
+        name="panel-quotas-file",
+    ),
+    path("me/panels/", MyPanelsView.as_view(), name="me-panels"),
     path(
         "consultations/<slug:slug>/contributions/",
         ConsultationContributionsView.as_view(),

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     MEETING_REMINDERS = "meeting_reminders", _("meeting reminders")
     MODERATION = "moderation", _("moderation")
     STAFF = "staff", _("work of my direction")
+    PANEL = "panel", _("my citizen panel")
 
 
 class Channel(models.TextChoices):

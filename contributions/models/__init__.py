@@ -33,7 +33,7 @@ from contributions.models.contributions import (
 )
 from contributions.models.meetings import Document, Meeting, MeetingRegistration
 from contributions.models.moderation import CharterReason, ModerationDecision, ModerationSettings
-from contributions.models.panel import Panel, PoolPerson
+from contributions.models.panel import Panel, PanelVolunteer, PoolPerson
 from contributions.models.restitution import Restitution, RestitutionDocument
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "OfficialAnswer",
     "OrganisationFollow",
     "Panel",
+    "PanelVolunteer",
     "Phase",
     "PoolPerson",
     "Restitution",

@@ -43,24 +43,28 @@ class Status(models.TextChoices):
 
 
 class ConsultationQuerySet(models.QuerySet["Consultation"]):
-    def published(self) -> ConsultationQuerySet:
-        """What the public sees: every published consultation, forever."""
+    def released(self) -> ConsultationQuerySet:
+        """Out of draft: the public ones and those of a citizen panel."""
         return self.filter(is_published=True)
 
+    def published(self) -> ConsultationQuerySet:
+        """What the public sees: every published consultation not kept to a panel, forever."""
+        return self.released().filter(panel__isnull=True)
+
     def upcoming(self, now: datetime | None = None) -> ConsultationQuerySet:
-        return self.published().filter(opens_at__gt=now or timezone.now())
+        return self.released().filter(opens_at__gt=now or timezone.now())
 
     def open(self, now: datetime | None = None) -> ConsultationQuerySet:
         now = now or timezone.now()
-        return self.published().filter(opens_at__lte=now, closes_at__gt=now)
+        return self.released().filter(opens_at__lte=now, closes_at__gt=now)
 
     def closed(self, now: datetime | None = None) -> ConsultationQuerySet:
-        return self.published().filter(
+        return self.released().filter(
             closes_at__lte=now or timezone.now(), restitution_published_at__isnull=True
         )
 
     def with_restitution(self) -> ConsultationQuerySet:
-        return self.published().filter(restitution_published_at__isnull=False)
+        return self.released().filter(restitution_published_at__isnull=False)
 
     def with_status(self, status: str, now: datetime | None = None) -> ConsultationQuerySet:
         if status == Status.UPCOMING:
@@ -72,13 +76,17 @@ class ConsultationQuerySet(models.QuerySet["Consultation"]):
         return self.with_restitution()
 
     def visible_to(self, user: User | AnonymousUser | None) -> ConsultationQuerySet:
-        """Published ones, plus the drafts of organisations the user works for."""
+        """Published ones, those of the panels the user sits on, and everything of the
+        organisations the user works for (drafts and panels' consultations)."""
         if user is None or not user.is_authenticated:
             return self.published()
         if user.is_superuser:
             return self.all()
+        from contributions.models.panel import Panel
+
         return self.filter(
-            Q(is_published=True)
+            Q(is_published=True, panel__isnull=True)
+            | Q(is_published=True, panel__in=Panel.objects.with_member(user).values("pk"))
             | Q(organisation__roles__user=user)
             | Q(organisation__directions__memberships__user=user)
         ).distinct()
@@ -163,6 +171,15 @@ class Consultation(models.Model):
         default=Moderation.A_PRIORI,
     )
     is_published = models.BooleanField(_("published"), default=False)
+    panel = models.ForeignKey(
+        "contributions.Panel",
+        verbose_name=_("citizen panel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        help_text=_("When set, only the members of this panel see and take part."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     restitution_published_at = models.DateTimeField(
         _("restitution published at"), null=True, blank=True

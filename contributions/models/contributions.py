@@ -20,7 +20,22 @@ if TYPE_CHECKING:
 
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
-        return self.filter(state=Contribution.State.PUBLISHED, consultation__is_published=True)
+        """What the public sees: published, in a public consultation."""
+        return self.filter(
+            state=Contribution.State.PUBLISHED,
+            consultation__is_published=True,
+            consultation__panel__isnull=True,
+        )
+
+    def published_to_panels_of(self, user: User) -> ContributionQuerySet:
+        """Published in the consultations of the panels the user sits on."""
+        from contributions.models.panel import Panel
+
+        return self.filter(
+            state=Contribution.State.PUBLISHED,
+            consultation__is_published=True,
+            consultation__panel__in=Panel.objects.with_member(user).values("pk"),
+        )
 
     def moderated_by(self, user: User) -> ContributionQuerySet:
         """Contributions to the consultations of the organisations the user moderates."""
@@ -37,6 +52,7 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
             return self.published()
         return self.filter(
             Q(pk__in=self.model.objects.published().values("pk"))
+            | Q(pk__in=self.model.objects.published_to_panels_of(user).values("pk"))
             | Q(author=user)
             | Q(pk__in=self.model.objects.moderated_by(user).values("pk"))
         )

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from backend.models import User
+
+
+class PanelQuerySet(models.QuerySet["Panel"]):
+    def with_member(self, user: User | AnonymousUser | None) -> PanelQuerySet:
+        """The panels the user sits on (none for the anonymous)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            volunteers__user=user, volunteers__status=PanelVolunteer.Status.MEMBER
+        ).distinct()
 
 
 class Panel(models.Model):
@@ -11,11 +29,16 @@ class Panel(models.Model):
 
     The pool (an extract of the electoral lists) is imported and its hash published; a seed
     is announced; stage 1 invites people of the pool uniformly (``contributions.sortition``).
+    Those who answer register as volunteers with the criteria of ``criteria``; stage 2
+    selects the panel among them with quotas per criterion, from a second announced seed;
+    the panel is then constituted and the pool deleted.
     """
 
     class Stage(models.TextChoices):
         POOL = "pool", _("pool being imported")
-        INVITED = "invited", _("invitations drawn")
+        INVITED = "invited", _("invitations drawn, volunteers registering")
+        SELECTING = "selecting", _("panel being selected")
+        CONSTITUTED = "constituted", _("panel constituted")
 
     organisation = models.ForeignKey(
         "backend.Organisation",
@@ -35,7 +58,28 @@ class Panel(models.Model):
     invitation_seed = models.CharField(_("seed of the invitations"), max_length=200, blank=True)
     invited_numbers = models.JSONField(_("numbers invited"), default=list, blank=True)
     invited_at = models.DateTimeField(_("invitations drawn at"), null=True, blank=True)
+    criteria = models.JSONField(
+        _("criteria of the selection"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'What volunteers declare and quotas apply to: [{"key": "sexe", "label": "Sexe", '
+            '"values": [{"value": "F", "label": "Femme"}, ...]}, ...].'
+        ),
+    )
+    selection_seed = models.CharField(_("seed of the selection"), max_length=200, blank=True)
+    selection_quotas = models.JSONField(_("quotas of the selection"), default=list, blank=True)
+    selection_progress = models.CharField(
+        _("progress of the selection"), max_length=300, blank=True
+    )
+    selection_problems = models.JSONField(
+        _("why the last selection failed"), default=list, blank=True
+    )
+    record = models.JSONField(_("public record of the selection"), default=dict, blank=True)
+    constituted_at = models.DateTimeField(_("constituted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PanelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citizen panel")
@@ -44,6 +88,13 @@ class Panel(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def criterion_values(self) -> dict[str, list[str]]:
+        """Each criterion's key and its values, in the order of ``criteria``."""
+        return {
+            criterion["key"]: [value["value"] for value in criterion["values"]]
+            for criterion in self.criteria
+        }
 
 
 class PoolPerson(models.Model):
@@ -85,3 +136,63 @@ class PoolPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel} #{self.number}"
+
+
+class PanelVolunteer(models.Model):
+    """Someone invited who answered: the criteria they declared, and where the draw put them.
+
+    Name and address come from their letter's row of the pool (they answered it, so they
+    are kept after the pool is deleted) for the officer to write to members by post. The
+    number is public in the record beside the declared criteria, never the name."""
+
+    class Status(models.TextChoices):
+        VOLUNTEER = "volunteer", _("volunteer")
+        MEMBER = "member", _("member of the panel")
+        RESERVE = "reserve", _("on the reserve list")
+        LEFT = "left", _("left the panel")
+
+    panel = models.ForeignKey(
+        Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="volunteers"
+    )
+    number = models.PositiveIntegerField(_("volunteer number"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="panel_seats",
+    )
+    invitation_code = models.CharField(_("invitation code"), max_length=12)
+    last_name = models.CharField(_("last name"), max_length=200)
+    first_names = models.CharField(_("first names"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    commune_name = models.CharField(_("commune"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    answers = models.JSONField(_("criteria declared"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.VOLUNTEER
+    )
+    reserve_rank = models.PositiveIntegerField(_("rank on the reserve list"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("volunteer of a panel")
+        verbose_name_plural = _("volunteers of a panel")
+        ordering = ["panel", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "number"], name="unique_volunteer_number"),
+            models.UniqueConstraint(
+                fields=["panel", "invitation_code"], name="unique_volunteer_code"
+            ),
+            models.UniqueConstraint(
+                fields=["panel", "user"],
+                condition=models.Q(user__isnull=False),
+                name="unique_volunteer_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel} volunteer #{self.number}"

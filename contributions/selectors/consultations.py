@@ -70,7 +70,7 @@ def consultation_list(
     communes = Commune.objects.all() if boundaries else Commune.objects.only("id", "insee_code")
     return (
         Consultation.objects.visible_to(user)
-        .select_related("organisation", "direction")
+        .select_related("organisation", "direction", "panel")
         .prefetch_related("themes", Prefetch("communes", queryset=communes))
         .annotate(following=following)
     )

@@ -8,4 +8,7 @@ from contributions.models import Meeting
 
 
 def meetings_public() -> QuerySet[Meeting]:
-    return Meeting.objects.filter(consultation__is_published=True).select_related("consultation")
+    """Meetings of the public consultations (a panel's meetings are its members' only)."""
+    return Meeting.objects.filter(
+        consultation__is_published=True, consultation__panel__isnull=True
+    ).select_related("consultation")

@@ -52,6 +52,12 @@ class ConsultationListSerializer(serializers.ModelSerializer):
     following = serializers.BooleanField(
         read_only=True, help_text=_("Whether the viewer follows it (false when anonymous).")
     )
+    panel = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The citizen panel it is kept to (its members only), or null."),
+    )
 
     class Meta:
         model = Consultation
@@ -75,6 +81,7 @@ class ConsultationListSerializer(serializers.ModelSerializer):
             "cover_image",
             "cover_alt",
             "following",
+            "panel",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)

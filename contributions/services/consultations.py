@@ -24,6 +24,7 @@ from contributions.models import (
     Status,
 )
 from contributions.selectors.consultations import public_url
+from contributions.selectors.panel import panel_members
 from push import services as push
 from push.models import Kind
 from push.texts import bilingual
@@ -77,6 +78,18 @@ def _announce_opening(consultation: Consultation) -> None:
             organisation=consultation.organisation.name,
         )
     )
+    if consultation.panel_id:
+        # A panel's consultation is its members' only: no broadcast, no actors' e-mail.
+        push.notify(
+            users=panel_members(panel_id=consultation.panel_id),
+            kind=Kind.NEW_CONSULTATION,
+            title=title,
+            body=body,
+            link_type="consultation",
+            link_id=consultation.slug,
+            collapse_key=key,
+        )
+        return
     communes = list(consultation.communes.all())
     themes = list(consultation.themes.values_list("slug", flat=True))
     push.broadcast(
