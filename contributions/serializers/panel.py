@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import hashlib
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contributions.models import Panel, PanelVolunteer
 from contributions.selectors.panel import panel_volunteers_text
+
+
+def selection_problem_text(problem: dict[str, object]) -> str:
+    """A stored reason of a failed selection, in the language of the request."""
+    if "error" in problem:
+        return gettext("The selection stopped: %(error)s") % {"error": problem["error"]}
+    return gettext(
+        "%(key)s = %(value)s: the quota [%(min)s, %(max)s] cannot be met together with "
+        "the others by these volunteers; the nearest that can is [%(low)s, %(high)s]."
+    ) % {
+        "key": problem["criterion"],
+        "value": problem["value"],
+        "min": problem["min"],
+        "max": problem["max"],
+        "low": problem["feasible_min"],
+        "high": problem["feasible_max"],
+    }
 
 
 class CriterionValueSerializer(serializers.Serializer):
@@ -63,6 +81,9 @@ class PanelSerializer(serializers.ModelSerializer):
         ),
     )
     consultations = serializers.SerializerMethodField()
+    selection_problems = serializers.SerializerMethodField(
+        help_text=_("Why the last selection could not be made (which quota to change).")
+    )
 
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     pool_hash = serializers.CharField(
@@ -112,6 +133,9 @@ class PanelSerializer(serializers.ModelSerializer):
             "consultations",
         ]
         read_only_fields = fields
+
+    def get_selection_problems(self, panel: Panel) -> list[str]:
+        return [selection_problem_text(problem) for problem in panel.selection_problems]
 
     def get_members(self, panel: Panel) -> int:
         return panel.volunteers.filter(status=PanelVolunteer.Status.MEMBER).count()

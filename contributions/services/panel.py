@@ -561,25 +561,6 @@ def _run_selection(panel: Panel, folder: str) -> dict[str, object]:
     return result
 
 
-def _infeasible_problems(changes: list[dict[str, object]]) -> list[str]:
-    problems = []
-    for change in changes:
-        problems.append(
-            _(
-                "%(key)s = %(value)s: the quota [%(min)s, %(max)s] cannot be met together with "
-                "the others by these volunteers; the nearest that can is [%(low)s, %(high)s]."
-            )
-            % {
-                **quota_label(change),
-                "min": change["min"],
-                "max": change["max"],
-                "low": change["feasible_min"],
-                "high": change["feasible_max"],
-            }
-        )
-    return problems or [_("These quotas cannot be met together by these volunteers.")]
-
-
 def panel_selection_run(*, panel_id: int) -> Panel:
     """The task: run stage 2 and constitute the panel, or say why it cannot be."""
     panel = Panel.objects.get(pk=panel_id)
@@ -588,11 +569,9 @@ def panel_selection_run(*, panel_id: int) -> Panel:
     with tempfile.TemporaryDirectory() as folder:
         result = _run_selection(panel, folder)
     if "selected" not in result:
-        problems = (
-            _infeasible_problems(result["infeasible"])
-            if "infeasible" in result
-            else [_("The selection stopped: %(error)s") % {"error": result.get("failed", "")}]
-        )
+        problems = result.get("infeasible") or [
+            {"error": result.get("failed") or "no quota could be relaxed"}
+        ]
         Panel.objects.filter(pk=panel.pk, stage=Panel.Stage.SELECTING).update(
             stage=Panel.Stage.INVITED, selection_problems=problems, selection_progress=""
         )

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from backend.models import Direction, Organisation
+from backend.models import Direction, Organisation, User
 from contributions.models import Consultation, Theme
 from geo.models import Commune
 
@@ -77,3 +77,9 @@ def contribute(client_for):
         )
 
     return post
+
+
+@pytest.fixture
+def officer(db) -> User:
+    """Julien Roche, the agglomeration's participation officer in the demo."""
+    return User.objects.get(email="participation@demo.test")
