@@ -24,6 +24,8 @@ export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 .venv/bin/python manage.py load_demo -v 0
 
 .venv/bin/python bench/bench.py
+# The citizen panel's stratified selection (solver work: minutes, on one core).
+.venv/bin/python bench/panel.py
 # Then the scale-out story: two app servers and two task workers behind nginx, one of each
 # killed mid-run (bench/cluster.py, its own database).
 bash scripts/bootstrap.sh nginx-light

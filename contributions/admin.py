@@ -436,4 +436,10 @@ class PanelAdmin(admin.ModelAdmin):
         "invitation_seed",
         "invited_numbers",
         "invited_at",
+        "selection_seed",
+        "selection_quotas",
+        "selection_progress",
+        "selection_problems",
+        "record",
+        "constituted_at",
     ]

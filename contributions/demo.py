@@ -371,9 +371,47 @@ def load() -> None:
             "électorales donnent leur avis sur les grands projets de l'agglomération.",
             "size": 100,
             "invitations": 2000,
+            "criteria": demo_panel_criteria(),
         },
     )
 
+
+def demo_panel_criteria() -> list[dict[str, object]]:
+    """Sex and age band (compared with the electoral lists), Nîmes or the other communes,
+    and one criterion of the authority's own."""
+    others = list(
+        Commune.objects.exclude(insee_code=NIMES_INSEE)
+        .order_by("insee_code")
+        .values_list("insee_code", flat=True)
+    )
+    bands = ("18-29", "30-44", "45-59", "60-74", "75+")
+    return [
+        {
+            "key": "sexe",
+            "label": "Sexe",
+            "values": [{"value": "F", "label": "Femme"}, {"value": "M", "label": "Homme"}],
+        },
+        {"key": "age", "label": "Âge", "values": [{"value": b, "label": b} for b in bands]},
+        {
+            "key": "secteur",
+            "label": "Secteur",
+            "values": [
+                {"value": "Nîmes", "label": "Nîmes", "communes": [NIMES_INSEE]},
+                {"value": "Autres communes", "label": "Autres communes", "communes": others},
+            ],
+        },
+        {
+            "key": "logement",
+            "label": "Logement",
+            "values": [
+                {"value": "propriétaire", "label": "Propriétaire"},
+                {"value": "locataire", "label": "Locataire ou autre"},
+            ],
+        },
+    ]
+
+
+NIMES_INSEE = "30189"
 
 CHARTER = [
     ("hors-sujet", "Hors sujet", "Art. 3.1"),

@@ -16,7 +16,7 @@ import pytest
 from contributions.models import Panel, PanelVolunteer, PoolPerson
 from contributions.services.panel import panel_selection_run
 from tests.contributions.panel_setup import SELECTION_SEED, invited_panel
-from tests.contributions.pool_factory import proportional_quotas
+from tests.contributions.volunteer_factory import proportional_quotas
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

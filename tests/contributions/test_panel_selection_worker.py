@@ -9,7 +9,7 @@ from backend.models import User
 from contributions.models import Panel, PanelVolunteer
 from push.models import Notification
 from tests.contributions.panel_setup import SELECTION_SEED, invited_panel
-from tests.contributions.pool_factory import proportional_quotas
+from tests.contributions.volunteer_factory import proportional_quotas
 from tests.helpers import manage
 
 

@@ -26,8 +26,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.demo import DEMO_PASSWORD
 from backend.models import Direction, Organisation, OrganisationRole, User
-from contributions.models import Panel
-from contributions.services.panel import panel_draw_invitations, panel_pool_import
+from contributions.demo import demo_panel_criteria
+from contributions.models import Panel, PanelVolunteer, PoolPerson
+from contributions.services.panel import (
+    panel_draw_invitations,
+    panel_pool_import,
+    panel_set_criteria,
+)
 from contributions.services.restitution import restitution_save
 from push import services as push_services
 from push.models import Kind
@@ -133,6 +138,16 @@ RULES: dict[str, set[str]] = {
     "POST /api/v1/panels/{slug}/pool/": PARTICIPATION,
     "POST /api/v1/panels/{slug}/invitations/": PARTICIPATION,
     "GET /api/v1/panels/{slug}/letters.csv": PARTICIPATION,
+    "GET /api/v1/panels/{slug}/members.csv": PARTICIPATION,
+    "POST /api/v1/panels/{slug}/criteria/": PARTICIPATION,
+    "POST /api/v1/panels/{slug}/selection/": PARTICIPATION,
+    "POST /api/v1/panels/{slug}/departures/": PARTICIPATION,
+    # The files to re-run the selection: numbers and declared criteria, never names.
+    "GET /api/v1/panels/{slug}/volunteers.csv": EVERYONE,
+    "GET /api/v1/panels/{slug}/quotas.csv": EVERYONE,
+    # Whoever got a letter answers it from their account.
+    "POST /api/v1/panels/{slug}/volunteers/": LOGGED_IN,
+    "GET /api/v1/me/panels/": LOGGED_IN,
     # Devices: whoever holds the token, but a device linked to an account is that account's.
     "POST /api/v1/devices/": EVERYONE,
     "DELETE /api/v1/devices/{token}/": OWNER,
@@ -307,6 +322,17 @@ def world(
     for panel in (pooled, drawn):
         panel_pool_import(panel=panel, data=pool_csv(pool_rows(10)))
     panel_draw_invitations(panel=drawn, seed="1 2 3")
+    # One taking volunteers (a letter for each persona), one whose quotas are set.
+    answering = Panel.objects.create(
+        organisation=agglomeration, slug="panel-volontaires", title="v", invitations=12
+    )
+    panel_pool_import(panel=answering, data=pool_csv(pool_rows(12)))
+    panel_set_criteria(panel=answering, criteria=demo_panel_criteria())
+    panel_draw_invitations(panel=answering, seed="4 5 6")
+    quotas = [{"criterion": "sexe", "value": "F", "min": 50, "max": 52}]
+    Panel.objects.create(
+        organisation=agglomeration, slug="panel-quotas", title="q", selection_quotas=quotas
+    )
     restituted = Consultation.objects.filter(restitution_published_at__isnull=False).first()
     meeting = Meeting.objects.filter(consultation=consultation).first() or Meeting.objects.first()
     params = {
@@ -328,6 +354,10 @@ def world(
         "/api/v1/organisations/{slug}": "nimes-metropole",
         "/api/v1/panels/{slug}": pooled.slug,
         "/api/v1/panels/{slug}/letters.csv": drawn.slug,
+        "/api/v1/panels/{slug}/criteria/": drawn.slug,
+        "/api/v1/panels/{slug}/volunteers": answering.slug,
+        "/api/v1/panels/{slug}/selection/": answering.slug,
+        "/api/v1/panels/{slug}/quotas.csv": "panel-quotas",
         "{meeting_id}": meeting.pk,
         "{photo_id}": report.photos.get().pk,
         "{insee_code}": "30189",
@@ -357,6 +387,16 @@ def world(
         "reason": CharterReason.objects.first(),
     }
     return params, people, data
+
+
+ANSWERS = {"sexe": "F", "age": "30-44", "secteur": "Nîmes", "logement": "locataire"}
+
+
+def _unused_code(slug: str) -> str:
+    """A letter's code nobody has answered yet."""
+    used = PanelVolunteer.objects.filter(panel__slug=slug).values("invitation_code")
+    letters = PoolPerson.objects.filter(panel__slug=slug).exclude(invitation_code="")
+    return letters.exclude(invitation_code__in=used).first().invitation_code
 
 
 def concrete(path: str, params: dict) -> str:
@@ -466,6 +506,22 @@ BODIES: dict[str, tuple[Body, str]] = {
         lambda person, data: {"seed": "Loto du 5 décembre : 3 14 15 27 41"},
         "json",
     ),
+    "POST /api/v1/panels/{slug}/criteria/": (
+        lambda person, data: {"criteria": demo_panel_criteria()},
+        "json",
+    ),
+    "POST /api/v1/panels/{slug}/volunteers/": (
+        lambda person, data: {"code": _unused_code("panel-volontaires"), "answers": ANSWERS},
+        "json",
+    ),
+    "POST /api/v1/panels/{slug}/selection/": (
+        lambda person, data: {
+            "seed": "Euromillions",
+            "quotas": [{"criterion": "sexe", "value": "F", "min": 1, "max": 2}],
+        },
+        "json",
+    ),
+    "POST /api/v1/panels/{slug}/departures/": (lambda person, data: {"number": 1}, "json"),
     "POST /api/v1/signalements/{id}/reopen/": (
         lambda person, data: {"public_message": "Le trou est revenu."},
         "json",
@@ -568,6 +624,14 @@ QUERIES = {
 # (operation, role) -> why that role's call cannot succeed with the world's data, and the
 # status it answers instead. Nothing else may answer anything but the documented success.
 CANNOT_SUCCEED: dict[tuple[str, str], tuple[int, str]] = {
+    ("POST /api/v1/panels/{slug}/selection/", "participation"): (
+        400,
+        "no panel of this world has more volunteers than seats (tests/contributions select)",
+    ),
+    ("POST /api/v1/panels/{slug}/departures/", "participation"): (
+        409,
+        "no panel of this world is constituted (tests/contributions replace members)",
+    ),
     ("POST /api/v1/signalements/{id}/follow/", "owner"): (
         409,
         "the reporter follows their own report from the start",
