@@ -164,14 +164,18 @@ def _csv_response(
     return response
 
 
-class PanelLettersView(generics.GenericAPIView):
-    """The letters of invitation as a mail-merge file (CSV, UTF-8 with BOM, semicolons)."""
+class _PanelFileView(generics.GenericAPIView):
+    """A file of one panel, found by its slug; the officer's unless told."""
 
     queryset = Panel.objects.all()
     permission_classes = [permissions.IsAuthenticated, IsParticipationOfficer]
     lookup_field = "slug"
     pagination_class = None
     filter_backends: list = []
+
+
+class PanelLettersView(_PanelFileView):
+    """The letters of invitation as a mail-merge file (CSV, UTF-8 with BOM, semicolons)."""
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
@@ -183,14 +187,8 @@ class PanelLettersView(generics.GenericAPIView):
         return _csv_response(panel_letters(panel=panel), f"lettres-{panel.slug}.csv", private=True)
 
 
-class PanelMembersView(generics.GenericAPIView):
+class PanelMembersView(_PanelFileView):
     """The officer's list of members and reserve, with postal addresses (CSV)."""
-
-    queryset = Panel.objects.all()
-    permission_classes = [permissions.IsAuthenticated, IsParticipationOfficer]
-    lookup_field = "slug"
-    pagination_class = None
-    filter_backends: list = []
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
@@ -200,16 +198,12 @@ class PanelMembersView(generics.GenericAPIView):
         )
 
 
-class PanelPublicFileView(generics.GenericAPIView):
+class PanelPublicFileView(_PanelFileView):
     """The files anyone needs to re-run the selection: volunteers (numbers and declared
     criteria, never names) and quotas, in ``python3 -m contributions.sortition panel``'s
     format."""
 
-    queryset = Panel.objects.all()
     permission_classes = [permissions.AllowAny]
-    lookup_field = "slug"
-    pagination_class = None
-    filter_backends: list = []
     kind = "volunteers"
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
